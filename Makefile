@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+
+.PHONY: run test test-sqlite test-postgresql worker translations benchmark clean
+
+run: $(VENV)/installed
+	$(FLASK) db upgrade
+	$(FLASK) dev
+
+worker: $(VENV)/installed
+	$(FLASK) worker
+
+test: $(VENV)/installed-test
+	$(BIN)/pytest
+	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL ($$PORTAL_TEST_DATABASE_URL)"; \
+		$(BIN)/pytest --db=postgresql; \
+	else \
+		echo "PORTAL_TEST_DATABASE_URL is not set: the PostgreSQL run was skipped."; \
+	fi
+
+$(VENV)/created:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/installed: $(VENV)/created pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/installed-test: $(VENV)/installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Extract the strings, merge them into the catalogues and compile them.
+translations: $(VENV)/installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --omit-header --sort-output --no-wrap .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --no-wrap
+	$(BIN)/pybabel compile -d portal/translations
+
+benchmark: $(VENV)/installed-test
+	$(BIN)/python benchmarks/http_pages.py
+
+clean:
+	rm -rf $(VENV)

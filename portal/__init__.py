@@ -1,0 +1,48 @@
+"""The portal: a membership and newsletter service that runs a personal-data register.
+
+`create_app()` is the only entry point: config -> database -> register ->
+extensions -> blueprints -> commands -> error pages. Nothing happens at import.
+"""
+import os
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import PROJECT_ROOT, check_overrides, load_config
+
+csrf = CSRFProtect()
+
+
+def create_app(overrides=None, environ=None):
+    """Build the Flask app from the environment (and test overrides)."""
+    environ = os.environ if environ is None else environ
+    instance = Path(environ.get("PORTAL_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.update(load_config(environ, instance))
+    app.config.update(overrides or {})
+    check_overrides(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
+
+    from . import db, htmx, i18n, limits, logs, register, web
+    from . import accounts, mail, pages
+
+    logs.init_app(app)
+    db.init_app(app)
+    register.init_app(app)
+    csrf.init_app(app)
+    limits.init_app(app)
+    i18n.init_app(app)
+    htmx.init_app(app)
+    web.init_app(app)
+    accounts.init_app(app)
+    mail.init_app(app)
+    pages.init_app(app)
+    from .cli import init_app as init_cli
+    init_cli(app)
+    return app

@@ -1,0 +1,65 @@
+"""Who may open a view: signed in, a verified and approved member, or staff.
+
+Each decorator marks the view for the deny-by-default check in `web.py`.
+"""
+from flask import abort, flash, g, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..htmx import redirect_to
+from ..web import requires
+from .sessions import recently_authenticated
+
+
+def _to_login():
+    if g.get("session_ended"):
+        flash(_l("Your session has ended. Please log in again."), "info")
+    next_path = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect_to(url_for("accounts.login", next=next_path) if next_path else url_for("accounts.login"))
+
+
+def _signed_in():
+    return None if current_user.is_authenticated else _to_login()
+
+
+def _member():
+    if not current_user.is_authenticated:
+        return _to_login()
+    if not current_user.is_verified:
+        return redirect_to("accounts.unverified")
+    if current_user.state == "pending_approval":
+        return redirect_to("accounts.pending")
+    return None
+
+
+def me():
+    """Return the signed-in account itself (not flask-login's proxy)."""
+    return current_user._get_current_object()
+
+
+login_required = requires("login", _signed_in)
+member_required = requires("member", _member)
+
+
+def role_required(*roles):
+    """Allow only signed-in members whose role is one of `roles` (403 otherwise)."""
+    def check():
+        denied = _member()
+        if denied is not None:
+            return denied
+        if current_user.role not in roles:
+            abort(403)
+        return None
+    return requires("role:" + ",".join(roles), check)
+
+
+def fresh_password_required(view):
+    """Ask for the password again unless it was entered within 10 minutes (SES-06)."""
+    def check():
+        denied = _member()
+        if denied is not None:
+            return denied
+        if not recently_authenticated():
+            return redirect_to(url_for("accounts.reauthenticate", next=request.path))
+        return None
+    return requires("member", check)(view)

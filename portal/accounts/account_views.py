@@ -1,0 +1,158 @@
+"""The member's own pages: profile, password, email address and sessions.
+
+Profile fields are edited in place with htmx; every form also works as a
+plain post that redirects.
+"""
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..htmx import is_partial_request, redirect_to, render_page
+from ..web import safe_next
+from . import bp, service
+from .access import fresh_password_required, login_required, me, member_required
+from .forms import ChangePasswordForm, EmailForm, PasswordConfirmForm, ProfileForm
+from .models import LoginSession
+from .passwords import verify_password
+from .sessions import current_session, end_sessions, mark_reauthenticated
+
+TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
+
+
+@bp.get("/account")
+@member_required
+def account():
+    """Show the member's own page."""
+    person = current_user.person
+    form = ProfileForm(data={"name": person.name, "phone": person.phone or "", "language": person.language})
+    return render_template("accounts/account.html", form=form, editing=False)
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@member_required
+def profile():
+    """Edit name, phone and language in place (htmx) or as a page."""
+    person = current_user.person
+    form = ProfileForm(data={"name": person.name, "phone": person.phone or "", "language": person.language})
+    if request.method == "POST" and form.validate_on_submit():
+        language_changed = form.language.data != person.language
+        service.update_profile(person, form.name.data, form.phone.data, form.language.data)
+        if language_changed:
+            return redirect_to("accounts.account")  # the whole page speaks the new language
+        flash(_("Your details are saved."), "success")
+        if is_partial_request():
+            return render_template("accounts/_profile.html", form=form, editing=False, saved=True)
+        return redirect_to("accounts.account")
+    editing = request.method == "POST" or request.args.get("edit") == "1" or not is_partial_request()
+    status = 422 if form.errors else 200
+    return render_page("accounts/account.html", "accounts/_profile.html", status, form=form, editing=editing)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@member_required
+def change_password():
+    """Change the password; needs the current one (AUTH-07)."""
+    form = ChangePasswordForm(person=current_user.person, username=current_user.username)
+    if form.validate_on_submit():
+        if service.change_password(me(), form.current_password.data, form.password.data):
+            flash(_("Your password is changed. Every other session has ended."), "success")
+            return redirect_to("accounts.account")
+        form.current_password.errors.append(_("The current password is not right."))
+    return render_page("accounts/password.html", None, 422 if form.errors else 200, form=form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@fresh_password_required
+def change_email():
+    """Ask to change the email address; the new address must be confirmed."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        if form.email.data == current_user.person.email:
+            form.email.errors.append(_("That is already your email address."))
+        else:
+            service.request_email_change(me(), form.email.data)
+            flash(_("We sent a confirmation link to %(email)s. Your address changes when you open it.",
+                    email=form.email.data), "success")
+            return redirect_to("accounts.account")
+    return render_page("accounts/email.html", None, 422 if form.errors else 200, form=form)
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@login_required
+def confirm_email_change(token):
+    """Confirm a new email address from the link sent to it."""
+    target = service.email_change_target(token)
+    if target is None or target.person_id != current_user.person.id:
+        return render_template("accounts/email_confirm.html", valid=False), 404, TOKEN_HEADERS
+    if request.method == "POST":
+        try:
+            service.confirm_email_change(token)
+        except service.EmailTaken:
+            flash(_("That address already belongs to another account, so it cannot be yours here."), "error")
+        else:
+            flash(_("Your email address is changed."), "success")
+        return redirect_to("accounts.account")
+    return render_template("accounts/email_confirm.html", valid=True, token=token,
+                           new_email=service.token_data(target)["email"]), 200, TOKEN_HEADERS
+
+
+@bp.get("/account/sessions")
+@member_required
+def sessions():
+    """List the member's signed-in browsers."""
+    rows = (LoginSession.select().where(LoginSession.account == current_user.id)
+            .order_by(LoginSession.last_seen_at.desc()))
+    return render_template("accounts/sessions.html", sessions=rows, current=current_session())
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@member_required
+def end_session(session_id):
+    """End one of the member's other sessions (only their own: AC-03)."""
+    record = LoginSession.get_or_none(LoginSession.id == session_id, LoginSession.account == current_user.id)
+    if record is None or record.id == current_session().id:
+        abort(404)
+    record.delete_instance()
+    flash(_("The session has ended."), "success")
+    return redirect_to("accounts.sessions")
+
+
+@bp.post("/account/sessions/end-others")
+@member_required
+def end_other_sessions():
+    """End every session but this one (SES-08)."""
+    count = end_sessions(me(), keep=current_session())
+    flash(_("%(count)d other session(s) ended.", count=count), "success")
+    return redirect_to("accounts.sessions")
+
+
+@bp.route("/account/confirm-password", methods=["GET", "POST"])
+@member_required
+def reauthenticate():
+    """Ask for the password again before a sensitive change (SES-06)."""
+    form = PasswordConfirmForm()
+    next_path = safe_next(request.values.get("next"), url_for("accounts.account"))
+    if form.validate_on_submit():
+        if verify_password(current_user.password_hash, form.password.data):
+            mark_reauthenticated()
+            return redirect_to(next_path)
+        form.password.errors.append(_("The password is not right."))
+    return render_page("accounts/reauth.html", None, 422 if form.errors else 200, form=form, next=next_path)
+
+
+@bp.get("/account/unverified")
+@login_required
+def unverified():
+    """Tell a signed-in person to confirm their email first."""
+    if current_user.is_verified:
+        return redirect_to("accounts.account")
+    return render_template("accounts/unverified.html")
+
+
+@bp.get("/account/pending")
+@login_required
+def pending():
+    """Tell a verified member that their membership awaits approval."""
+    if current_user.state != "pending_approval":
+        return redirect_to("accounts.account")
+    return render_template("accounts/pending.html")

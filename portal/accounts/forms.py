@@ -1,0 +1,130 @@
+"""Forms of the account pages, each validated on the server with clear messages.
+
+Only the fields declared here are read from a post, so `role`,
+`email_verified_at` and the like can never be set by a form (AC-04).
+"""
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField,
+                     TelField)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from .passwords import password_problem
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
+PHONE = re.compile(r"^\+?[0-9 ()-]{5,32}$")
+
+
+def normalise_email(value):
+    """Return the address trimmed, NFC-normalised and lower-cased."""
+    return unicodedata.normalize("NFC", (value or "").strip()).lower()
+
+
+def valid_email(form, field):
+    """Check that the field holds a plausible email address."""
+    value = normalise_email(field.data)
+    if len(value) > 254:
+        raise ValidationError(_l("An email address can be at most 254 characters long."))
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_l("Enter an email address in the form name@example.fi.")) from None
+    field.data = value
+
+
+def plain_text(form, field):
+    """Refuse control characters (line breaks, tabs) in one-line text."""
+    if field.data and any(unicodedata.category(ch) == "Cc" for ch in field.data):
+        raise ValidationError(_l("Use plain text without line breaks."))
+    if field.data:
+        field.data = " ".join(unicodedata.normalize("NFC", field.data).split())
+
+
+def username_rule(form, field):
+    """Check a username: 3-30 of a-z, 0-9 and . _ -, starting with a letter or digit."""
+    field.data = (field.data or "").strip().lower()
+    if not USERNAME.match(field.data):
+        raise ValidationError(_l("Use 3–30 characters: letters a–z, digits and . _ - "
+                                 "(start with a letter or a digit)."))
+
+
+def phone_rule(form, field):
+    """Check a phone number: digits with optional +, spaces, dashes and brackets."""
+    field.data = " ".join((field.data or "").split())
+    if field.data and not PHONE.match(field.data):
+        raise ValidationError(_l("Enter a phone number such as 040 123 4567 or +358 40 123 4567."))
+
+
+def new_password(form, field):
+    """Check a new password against the rules, knowing the person's own details."""
+    problem = password_problem(field.data or "", form.personal_inputs())
+    if problem:
+        raise ValidationError(problem)
+
+
+def required(message):
+    """Return a required-field validator with our own message."""
+    return InputRequired(message=message)
+
+
+NAME_REQUIRED = _l("Enter your name.")
+EMAIL_REQUIRED = _l("Enter your email address.")
+PASSWORD_REQUIRED = _l("Enter your password.")
+
+
+class SignupForm(FlaskForm):
+    name = StringField(_l("Name"), [required(NAME_REQUIRED), Length(max=100, message=_l("Use at most 100 characters.")), plain_text])
+    email = EmailField(_l("Email address"), [required(EMAIL_REQUIRED), valid_email])
+    username = StringField(_l("Username"), [required(_l("Choose a username.")), username_rule])
+    password = PasswordField(_l("Password"), [required(_l("Choose a password.")), new_password])
+    phone = TelField(_l("Phone (optional)"), [Optional(), phone_rule])
+    adult = BooleanField(_l("I am at least 13 years old."),
+                         [DataRequired(message=_l("You must be at least 13 years old to join on your own. "
+                                                  "A younger person needs a guardian to contact us."))])
+    website = StringField(_l("Leave this empty"))  # honeypot: people never see it
+
+    def personal_inputs(self):
+        return [self.username.data or "", (self.email.data or "").split("@")[0], *(self.name.data or "").split()]
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("Email or username"), [required(_l("Enter your email address or username.")),
+                                                   Length(max=254, message=_l("That is too long to be an email address or username."))])
+    password = PasswordField(_l("Password"), [required(PASSWORD_REQUIRED), Length(max=1024)])
+    remember = BooleanField(_l("Keep me signed in on this device for 30 days"))
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(_l("Email address"), [required(EMAIL_REQUIRED), valid_email])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), [required(_l("Choose a new password.")), new_password])
+
+    def __init__(self, *args, person=None, username="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._personal = [username, *(person.email.split("@")[:1] if person else []),
+                          *((person.name.split()) if person else [])]
+
+    def personal_inputs(self):
+        return self._personal
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(_l("Current password"), [required(_l("Enter your current password."))])
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Name"), [required(NAME_REQUIRED), Length(max=100, message=_l("Use at most 100 characters.")), plain_text])
+    phone = TelField(_l("Phone (optional)"), [Optional(), phone_rule])
+    language = RadioField(_l("Language of the pages and email"), choices=[SelectChoice("fi", "Suomi"), SelectChoice("en", "English")],
+                          validators=[required(_l("Choose a language."))])
+
+
+class PasswordConfirmForm(FlaskForm):
+    password = PasswordField(_l("Password"), [required(PASSWORD_REQUIRED), Length(max=1024)])
+

@@ -1,0 +1,114 @@
+"""People, their accounts, login sessions and the tokens sent to them by email.
+
+A Person is anyone in the register; an Account is a Person who can log in.
+Tokens and sessions are stored only as SHA-256 digests of their secrets.
+"""
+import hashlib
+
+from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField,
+                    TextField)
+
+from .. import clock
+from ..db import BaseModel
+
+ROLES = ("member", "moderator", "admin")
+STAFF_ROLES = ("moderator", "admin")
+ACCOUNT_STATES = ("active", "pending_approval", "suspended")
+PERSON_STATUSES = ("prospect", "subscriber", "member", "customer")
+
+
+def digest(secret):
+    """Return the SHA-256 hex digest under which a token or session id is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Person(BaseModel):
+    """Anyone in the register: prospect, subscriber, customer or member."""
+
+    email = CharField(max_length=254, unique=True)
+    name = CharField(max_length=100, default="")
+    phone = CharField(max_length=32, null=True)
+    language = CharField(max_length=5, default="fi")
+    source = CharField(max_length=64)
+    status = CharField(max_length=16, default="prospect")
+    created_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now)
+
+    @property
+    def first_name(self):
+        """Return the first word of the name (what a greeting uses)."""
+        return self.name.split()[0] if self.name.strip() else ""
+
+
+class Account(BaseModel):
+    """A person who can log in (flask-login's user object)."""
+
+    person = ForeignKeyField(Person, unique=True, backref="accounts", on_delete="CASCADE")
+    username = CharField(max_length=30, unique=True)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16, default="member")
+    state = CharField(max_length=20, default="active")
+    email_verified_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=clock.now)
+    last_login_at = DateTimeField(null=True)
+    password_changed_at = DateTimeField(default=clock.now)
+
+    # flask-login protocol
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return self.state != "suspended"
+
+    def get_id(self):
+        return str(self.id)
+
+    @property
+    def is_staff(self):
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_verified(self):
+        return self.email_verified_at is not None
+
+    @classmethod
+    def by_login(cls, identifier):
+        """Return the account whose email or username is `identifier`, or None."""
+        identifier = identifier.strip().lower()
+        query = cls.select(cls, Person).join(Person)
+        if "@" in identifier:
+            return query.where(Person.email == identifier).first()
+        return query.where(cls.username == identifier).first()
+
+
+class LoginSession(BaseModel):
+    """A signed-in browser; the cookie holds the secret, this row its digest."""
+
+    account = ForeignKeyField(Account, backref="sessions", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=clock.now)
+    last_seen_at = DateTimeField(default=clock.now)
+    expires_at = DateTimeField()
+    remember = BooleanField(default=False)
+    reauthenticated_at = DateTimeField(null=True)
+    device = CharField(max_length=80, default="")
+    network = CharField(max_length=50, default="")
+
+
+class EmailToken(BaseModel):
+    """A single-use secret sent by email for one purpose to one person."""
+
+    person = ForeignKeyField(Person, backref="tokens", on_delete="CASCADE")
+    purpose = CharField(max_length=32)
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=clock.now)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    data = TextField(null=True)
+
+    class Meta:
+        indexes = ((("person", "purpose"), False),)

@@ -1,0 +1,281 @@
+"""Account verbs: sign up, verify, log in, reset, change password and email.
+
+Each verb owns its transaction; the mail it causes is written inside it, so a
+failure anywhere leaves neither a half-made account nor a stray email.
+Answers never reveal whether an address is registered (AUTH-09).
+"""
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+from .. import clock
+from ..db import database
+from ..logs import auth_event
+from ..mail.service import external_url, send_mail
+from ..register import get_register
+from . import passwords
+from .models import Account, Person
+from .sessions import end_sessions, start_session
+from .tokens import consume_token, find_token, issue_token, token_data, void_tokens
+
+
+class UsernameTaken(Exception):
+    """The chosen username belongs to someone else."""
+
+
+class EmailTaken(Exception):
+    """The new address already belongs to another person."""
+
+
+def sign_up(name, email, username, password, phone, language):
+    """Create an unverified account (or tell the owner of a known address); mail either way."""
+    with database.atomic():
+        if Account.select().where(Account.username == username).exists():
+            raise UsernameTaken(username)
+        person = Person.get_or_none(Person.email == email)
+        if person is not None and person.accounts.exists():
+            passwords.hash_password(password)  # same work, same time as a new account (AUTH-09)
+            _mail_already_registered(person)
+            auth_event("signup", "known_address", person_id=person.id)
+            return None
+        pending = None
+        if person is None:
+            person = Person.create(email=email, name=name, phone=phone or None, language=language,
+                                   source="signup", status="member")
+        else:
+            # A subscriber signing up: their details change only once the address is proven.
+            pending = {"name": name, "phone": phone or None, "language": language}
+        try:
+            with database.atomic():
+                account = Account.create(person=person, username=username,
+                                         password_hash=passwords.hash_password(password))
+        except IntegrityError:
+            raise UsernameTaken(username) from None
+        _mail_verification(person, pending)
+    auth_event("signup", "created", account_id=account.id)
+    return account
+
+
+def _mail_verification(person, pending=None):
+    raw = issue_token(person, "verify_email", data=pending)
+    language = (pending or {}).get("language") or person.language
+    send_mail(person.email, "verify_email", _l("Confirm your email address"), person=person,
+              language=language, link=external_url("accounts.verify", token=raw))
+
+
+def _mail_already_registered(person):
+    send_mail(person.email, "already_registered", _l("You already have an account"), person=person,
+              login_link=external_url("accounts.login"),
+              reset_link=external_url("accounts.reset_request"))
+
+
+def resend_verification(email):
+    """Send a new verification link if the address has an unverified account."""
+    with database.atomic():
+        person = Person.get_or_none(Person.email == email)
+        account = person.accounts.first() if person else None
+        if account is not None and not account.is_verified:
+            _mail_verification(person, _pending_of(person))
+
+
+def _pending_of(person):
+    """Return the details waiting for verification from the latest verification token."""
+    from .models import EmailToken
+    latest = (EmailToken.select().where(EmailToken.person == person, EmailToken.purpose == "verify_email")
+              .order_by(EmailToken.id.desc()).first())
+    if latest is None:
+        return None
+    return token_data(latest) or None
+
+
+def verification_target(raw):
+    """Return the token behind a verification link if it can still be used."""
+    return find_token(raw, "verify_email")
+
+
+def verify_email(raw):
+    """Use a verification link; return the account, or None if the link is not valid."""
+    with database.atomic():
+        token = consume_token(raw, "verify_email")
+        if token is None:
+            return None
+        person = token.person
+        account = person.accounts.first()
+        if account is None:
+            return None
+        pending = token_data(token)
+        if pending:
+            Person.update(**pending, updated_at=clock.now()).where(Person.id == person.id).execute()
+        account.email_verified_at = clock.now()
+        if account.state == "active" and get_register().requires_approval and account.role == "member":
+            account.state = "pending_approval"
+        account.save()
+        if person.status == "prospect" or person.status == "subscriber":
+            Person.update(status="member").where(Person.id == person.id).execute()
+    auth_event("email_verified", "success", account_id=account.id)
+    return account
+
+
+def authenticate(identifier, password):
+    """Return the account if the password is right; always one argon2 verify."""
+    account = Account.by_login(identifier)
+    ok = passwords.verify_password(account.password_hash if account else None, password)
+    if not ok:
+        auth_event("login", "failure", account_id=account.id if account else None)
+        return None
+    if passwords.needs_rehash(account.password_hash):
+        account.password_hash = passwords.hash_password(password)
+        Account.update(password_hash=account.password_hash).where(Account.id == account.id).execute()
+    return account
+
+
+def log_in(account, remember):
+    """Start a session for an authenticated account."""
+    with database.atomic():
+        record = start_session(account, remember)
+        account.last_login_at = clock.now()
+        Account.update(last_login_at=account.last_login_at).where(Account.id == account.id).execute()
+    auth_event("login", "success", account_id=account.id, session_id=record.id)
+    return record
+
+
+def request_password_reset(email):
+    """Mail a reset link if the address has an account; say nothing either way."""
+    with database.atomic():
+        person = Person.get_or_none(Person.email == email)
+        account = person.accounts.first() if person else None
+        if account is None or account.state == "suspended":
+            auth_event("password_reset_request", "unknown_or_refused")
+            return
+        raw = issue_token(person, "reset_password")
+        send_mail(person.email, "reset_password", _l("Reset your password"), person=person,
+                  link=external_url("accounts.reset", token=raw), username=account.username)
+    auth_event("password_reset_request", "sent", account_id=account.id)
+
+
+def reset_target(raw):
+    """Return the token behind a reset link if it can still be used."""
+    return find_token(raw, "reset_password")
+
+
+def reset_password(raw, new_password):
+    """Set a new password from a reset link; end every session; do not log in (TOK-05)."""
+    with database.atomic():
+        token = consume_token(raw, "reset_password")
+        if token is None:
+            return None
+        account = token.person.accounts.first()
+        _set_password(account, new_password)
+        if not account.is_verified:
+            account.email_verified_at = clock.now()  # the link proved the address
+            if get_register().requires_approval and account.role == "member":
+                account.state = "pending_approval"
+            account.save()
+        end_sessions(account)
+        void_tokens(token.person, "reset_password")
+        _mail_password_changed(account)
+    auth_event("password_reset", "success", account_id=account.id)
+    return account
+
+
+def change_password(account, current, new_password):
+    """Change the password after checking the current one; other sessions end (AUTH-07)."""
+    if not passwords.verify_password(account.password_hash, current):
+        auth_event("password_change", "wrong_password", account_id=account.id)
+        return False
+    with database.atomic():
+        _set_password(account, new_password)
+        end_sessions(account)
+        void_tokens(account.person, "reset_password")
+        _mail_password_changed(account)
+        start_session(account)
+    auth_event("password_change", "success", account_id=account.id)
+    return True
+
+
+def _set_password(account, new_password):
+    account.password_hash = passwords.hash_password(new_password)
+    account.password_changed_at = clock.now()
+    Account.update(password_hash=account.password_hash, password_changed_at=account.password_changed_at) \
+        .where(Account.id == account.id).execute()
+
+
+def _mail_password_changed(account):
+    send_mail(account.person.email, "password_changed", _l("Your password was changed"),
+              person=account.person, reset_link=external_url("accounts.reset_request"))
+
+
+def request_email_change(account, new_email):
+    """Send a confirmation link to the new address; nothing changes until it is used."""
+    with database.atomic():
+        person = account.person
+        raw = issue_token(person, "change_email", data={"email": new_email})
+        send_mail(new_email, "email_change_verify", _l("Confirm your new email address"), person=person,
+                  link=external_url("accounts.confirm_email_change", token=raw), new_email=new_email)
+    auth_event("email_change_request", "sent", account_id=account.id)
+
+
+def email_change_target(raw):
+    """Return the token behind an email-change link if it can still be used."""
+    return find_token(raw, "change_email")
+
+
+def confirm_email_change(raw):
+    """Switch to the new address; notify both addresses (AUTH-12). Raise EmailTaken."""
+    with database.atomic():
+        token = consume_token(raw, "change_email")
+        if token is None:
+            return None
+        person, new_email = token.person, token_data(token)["email"]
+        old_email = person.email
+        if Person.select().where(Person.email == new_email, Person.id != person.id).exists():
+            raise EmailTaken(new_email)
+        Person.update(email=new_email, updated_at=clock.now()).where(Person.id == person.id).execute()
+        person.email = new_email
+        for address in (old_email, new_email):
+            send_mail(address, "email_changed", _l("Your email address was changed"), person=person,
+                      old_email=old_email, new_email=new_email,
+                      reset_link=external_url("accounts.reset_request"))
+    auth_event("email_change", "success", person_id=person.id)
+    return person
+
+
+def update_profile(person, name, phone, language):
+    """Save the person's name, phone and language."""
+    with database.atomic():
+        Person.update(name=name, phone=phone or None, language=language, updated_at=clock.now()) \
+            .where(Person.id == person.id).execute()
+    person.name, person.phone, person.language = name, phone or None, language
+
+
+def set_language(person, language):
+    """Remember the person's language for pages and email."""
+    Person.update(language=language, updated_at=clock.now()).where(Person.id == person.id).execute()
+    person.language = language
+
+
+def create_admin(email, password, name="", username=None):
+    """Create a verified, active admin account; raise ValueError if the address has one."""
+    with database.atomic():
+        person = Person.get_or_none(Person.email == email)
+        if person is not None and person.accounts.exists():
+            raise ValueError(f"{email} already has an account.")
+        if person is None:
+            person = Person.create(email=email, name=name, source="cli", status="member")
+        username = username or _free_username(email.split("@")[0])
+        account = Account.create(person=person, username=username, role="admin",
+                                 password_hash=passwords.hash_password(password),
+                                 email_verified_at=clock.now())
+    auth_event("admin_created", "success", account_id=account.id)
+    return account
+
+
+def _free_username(base):
+    import re
+    stem = re.sub(r"[^a-z0-9._-]", "", base.lower())[:24] or "admin"
+    if len(stem) < 3:
+        stem = (stem + "admin")[:24]
+    candidate, n = stem, 1
+    while Account.select().where(Account.username == candidate).exists():
+        n += 1
+        candidate = f"{stem}{n}"
+    return candidate

@@ -1,0 +1,126 @@
+"""Server-side login sessions behind flask-login (SES-01..08).
+
+The session cookie carries a random secret; the `login_session` table keeps
+its digest, the idle and absolute deadlines and the time of the last password
+entry. Deleting the row ends the session everywhere, whatever the cookie says.
+"""
+import datetime as dt
+import secrets
+from collections import namedtuple
+
+from flask import g, request, session
+from flask_login import LoginManager, login_user, logout_user
+
+from .. import clock
+from ..logs import coarse_network
+from .models import Account, LoginSession, Person, digest
+
+Timeouts = namedtuple("Timeouts", "idle absolute")
+MEMBER = Timeouts(dt.timedelta(minutes=30), dt.timedelta(hours=12))
+REMEMBERED = Timeouts(dt.timedelta(days=30), dt.timedelta(days=30))
+STAFF = Timeouts(dt.timedelta(minutes=15), dt.timedelta(hours=8))
+REAUTH_WINDOW = dt.timedelta(minutes=10)
+# Writing last_seen_at on every request would cost a write per page view;
+# once a minute keeps the idle timeout accurate to a minute.
+TOUCH_INTERVAL = dt.timedelta(seconds=60)
+
+login_manager = LoginManager()
+login_manager.session_protection = None  # the session table does this job
+
+
+def timeouts_for(account, remember):
+    """Return the idle and absolute timeouts for an account's session."""
+    if account.is_staff:
+        return STAFF
+    return REMEMBERED if remember else MEMBER
+
+
+@login_manager.user_loader
+def load_account(user_id):
+    """Return the account of a live session record, or None (flask-login)."""
+    raw = session.get("sid")
+    if not raw:
+        return None
+    record = (LoginSession.select(LoginSession, Account, Person)
+              .join(Account).join(Person)
+              .where(LoginSession.token_hash == digest(raw)).first())
+    if record is None or str(record.account_id) != user_id:
+        g.session_ended = True
+        return None
+    account, now = record.account, clock.now()
+    idle = timeouts_for(account, record.remember).idle
+    if now >= record.expires_at or now - record.last_seen_at >= idle or not account.is_active:
+        record.delete_instance()
+        g.session_ended = True
+        return None
+    if now - record.last_seen_at >= TOUCH_INTERVAL:
+        LoginSession.update(last_seen_at=now).where(LoginSession.id == record.id).execute()
+    g.login_session = record
+    return account
+
+
+def start_session(account, remember=False):
+    """Sign `account` in with a new session id (SES-01); return the record."""
+    now = clock.now()
+    remember = remember and not account.is_staff
+    raw = secrets.token_urlsafe(32)
+    record = LoginSession.create(
+        account=account, token_hash=digest(raw), remember=remember,
+        expires_at=now + timeouts_for(account, remember).absolute,
+        reauthenticated_at=now, device=describe_device(request.user_agent.string),
+        network=coarse_network(request.remote_addr))
+    session.clear()
+    session["sid"] = raw
+    session.permanent = remember
+    login_user(account)
+    g.login_session = record
+    return record
+
+
+def end_current_session():
+    """End this browser's session on the server and clear its cookie."""
+    raw = session.get("sid")
+    if raw:
+        LoginSession.delete().where(LoginSession.token_hash == digest(raw)).execute()
+    logout_user()
+    session.clear()
+
+
+def end_sessions(account, keep=None):
+    """End every session of `account` except `keep`; return how many ended."""
+    query = LoginSession.delete().where(LoginSession.account == account)
+    if keep is not None:
+        query = query.where(LoginSession.id != keep.id)
+    return query.execute()
+
+
+def current_session():
+    """Return the LoginSession of this request, or None."""
+    return g.get("login_session")
+
+
+def mark_reauthenticated():
+    """Record that the password was just entered again (SES-06)."""
+    record = current_session()
+    now = clock.now()
+    LoginSession.update(reauthenticated_at=now).where(LoginSession.id == record.id).execute()
+    record.reauthenticated_at = now
+
+
+def recently_authenticated():
+    """Return True when the password was entered within the last 10 minutes."""
+    record = current_session()
+    return (record is not None and record.reauthenticated_at is not None
+            and clock.now() - record.reauthenticated_at < REAUTH_WINDOW)
+
+
+def describe_device(user_agent):
+    """Return a short 'Browser · System' label for the session list."""
+    ua = user_agent or ""
+    browser = next((name for key, name in (
+        ("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"),
+        ("Chrome/", "Chrome"), ("Safari/", "Safari")) if key in ua), "")
+    system = next((name for key, name in (
+        ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Windows", "Windows"),
+        ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")) if key in ua), "")
+    return " · ".join(part for part in (browser, system) if part)[:80]

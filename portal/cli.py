@@ -1,0 +1,31 @@
+"""`flask --app portal dev`: the web server and the mail worker in one terminal."""
+import subprocess
+import sys
+
+import click
+from flask import current_app
+
+
+@click.command("dev")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def dev_command(host, port):
+    """Serve the portal for development together with the mail worker."""
+    app = current_app._get_current_object()
+    if app.config["ENV_NAME"] == "production":
+        raise click.ClickException("use gunicorn and `flask --app portal worker` in production.")
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "worker"])
+    click.echo(f"Portal: {app.config['BASE_URL']}/  ·  mail: {app.config['BASE_URL']}/dev/mail/  ·  Ctrl-C stops both.")
+    try:
+        app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def init_app(app):
+    """Register the development command."""
+    app.cli.add_command(dev_command)

@@ -1,0 +1,26 @@
+"""The one clock of the portal: naive UTC datetimes, shiftable by tests.
+
+Everything that compares times (token expiry, session timeouts, mail retries)
+asks `now()`, so tests can move time forward instead of sleeping.
+"""
+import datetime as dt
+
+_offset = dt.timedelta(0)
+
+
+def now():
+    """Return the current UTC time without tzinfo (as stored in the database)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + _offset
+
+
+def travel(delta):
+    """Move the clock by `delta` (tests only); return the new offset."""
+    global _offset
+    _offset += delta
+    return _offset
+
+
+def reset():
+    """Put the clock back to real time."""
+    global _offset
+    _offset = dt.timedelta(0)

@@ -1,0 +1,215 @@
+"""Every setting of the portal and the environment variable it comes from.
+
+Settings are read here and only here, from the environment passed in by
+`create_app`. A wrong value stops start-up with a message naming the variable.
+"""
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REGISTER = PROJECT_ROOT / "registers" / "bloomlead.toml"
+ENVIRONMENTS = ("development", "production", "test")
+
+# (variable, default shown in the README, description). The README's table is
+# checked against this list by the tests.
+SETTINGS = [
+    ("PORTAL_ENV", "`development`", "`development`, `production` or `test`."),
+    ("PORTAL_SECRET_KEY", "generated into `instance/secret_key`",
+     "Signs sessions and links, encrypts queued mail. Required in production."),
+    ("PORTAL_DATABASE_URL", "`sqlite:///instance/portal.db`",
+     "`sqlite:///path` or `postgresql://user:pass@host:port/db`."),
+    ("PORTAL_BASE_URL", "`http://127.0.0.1:5000`",
+     "Public address used in links in mail; `https://` makes cookies `Secure`."),
+    ("PORTAL_SMTP_URL", "unset: development mail",
+     "`smtp://user:pass@host:port` (STARTTLS when offered) or `smtps://…`."),
+    ("PORTAL_MAIL_FROM", "`portal@localhost`", "Sender address of all mail."),
+    ("PORTAL_REDIS_URL", "unset",
+     "`redis://host:port/db`: the mail queue and rate limits live in Redis."),
+    ("PORTAL_REGISTER", "`registers/bloomlead.toml`",
+     "The register definition that the portal runs."),
+    ("PORTAL_INSTANCE_PATH", "`instance/`",
+     "Writable folder for the SQLite database, the mail queue and the development secret."),
+    ("PORTAL_TRUSTED_PROXIES", "`0`",
+     "How many reverse proxies in front set `X-Forwarded-For`/`-Proto`."),
+]
+
+
+class ConfigError(SystemExit):
+    """A setting is missing or wrong; start-up stops with this message."""
+
+    def __init__(self, message):
+        super().__init__(f"Configuration error: {message}")
+        self.message = message
+
+
+def load_config(environ, instance_path):
+    """Return the Flask config built from `environ`; raise ConfigError."""
+    env = environ.get("PORTAL_ENV", "development").strip() or "development"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    instance = Path(instance_path)
+    production = env == "production"
+
+    base_url = _base_url(environ.get("PORTAL_BASE_URL"), production)
+    secure = base_url.startswith("https://")
+    smtp_url = _smtp_url(environ.get("PORTAL_SMTP_URL"), production)
+    config = {
+        "ENV_NAME": env,
+        "TESTING": env == "test",
+        "SECRET_KEY": _secret_key(environ.get("PORTAL_SECRET_KEY"), env, instance),
+        "DATABASE_URL": _database_url(environ.get("PORTAL_DATABASE_URL"), instance),
+        "BASE_URL": base_url,
+        "SMTP_URL": smtp_url,
+        "MAIL_FROM": _mail_from(environ.get("PORTAL_MAIL_FROM"), production, smtp_url),
+        "REDIS_URL": _redis_url(environ.get("PORTAL_REDIS_URL")),
+        "REGISTER_PATH": _register_path(environ.get("PORTAL_REGISTER")),
+        "TRUSTED_PROXIES": _count("PORTAL_TRUSTED_PROXIES", environ.get("PORTAL_TRUSTED_PROXIES", "0")),
+        # Sessions and cookies (SES-02).
+        "SESSION_COOKIE_NAME": "__Host-session" if secure else "portal_session",
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 30 * 24 * 3600,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_CSRF_SSL_STRICT": secure,
+        "BABEL_DEFAULT_LOCALE": "fi",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+        "PASSWORD_HASHING": "cheap" if env == "test" else "rfc9106",
+        "MAIL_RETRY_BASE_SECONDS": 1 if env == "test" else 30,
+        "MAIL_RETRY_MAX_SECONDS": 5 if env == "test" else 3600,
+        "MAIL_KEEP_SENT_BODIES": env == "development",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": environ.get("PORTAL_REDIS_URL") or "memory://",
+        "LOGIN_LIMIT_PER_ACCOUNT": "10 per minute;100 per hour",
+        "LOGIN_LIMIT_PER_IP": "60 per minute;600 per hour",
+        "EMAIL_LIMIT_PER_ADDRESS": "3 per 10 minutes;10 per day",
+        "EMAIL_LIMIT_PER_IP": "20 per hour",
+        "SIGNUP_LIMIT_PER_IP": "20 per hour",
+    }
+    return config
+
+
+def check_overrides(config):
+    """Refuse settings that are only safe in tests (AUTH-02)."""
+    if config["ENV_NAME"] == "production" and config["PASSWORD_HASHING"] != "rfc9106":
+        raise ConfigError("production refuses test password-hashing parameters.")
+
+
+def _base_url(value, production):
+    if not value:
+        if production:
+            raise ConfigError("PORTAL_BASE_URL is required in production (e.g. https://portal.example.fi).")
+        return "http://127.0.0.1:5000"
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"PORTAL_BASE_URL must be an http(s) address such as https://portal.example.fi, not {value!r}.")
+    if production and parts.scheme != "https":
+        raise ConfigError("PORTAL_BASE_URL must start with https:// in production.")
+    return value.strip().rstrip("/")
+
+
+def _secret_key(value, env, instance):
+    if value:
+        if len(value) < 32:
+            raise ConfigError("PORTAL_SECRET_KEY must be at least 32 characters long.")
+        return value
+    if env == "production":
+        raise ConfigError(
+            "PORTAL_SECRET_KEY is required in production. Make one with:\n"
+            "  python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
+    if env == "test":
+        return secrets.token_urlsafe(48)
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _database_url(value, instance):
+    if not value:
+        instance.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance / 'portal.db'}"
+    scheme = urlsplit(value).scheme
+    if scheme not in ("sqlite", "postgres", "postgresql"):
+        raise ConfigError(f"PORTAL_DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme or value!r}.")
+    if scheme == "sqlite" and not value.startswith("sqlite:///"):
+        raise ConfigError("PORTAL_DATABASE_URL for SQLite is written sqlite:///relative/path or sqlite:////absolute/path.")
+    return value
+
+
+def _smtp_url(value, production):
+    if not value:
+        if production:
+            raise ConfigError("PORTAL_SMTP_URL is required in production (e.g. smtps://user:password@smtp.example.fi:465).")
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError("PORTAL_SMTP_URL must look like smtp://user:pass@host:port or smtps://user:pass@host:port.")
+    try:
+        parts.port
+    except ValueError:
+        raise ConfigError("PORTAL_SMTP_URL has a port that is not a number.") from None
+    return value
+
+
+def _mail_from(value, production, smtp_url):
+    if not value:
+        if production:
+            raise ConfigError("PORTAL_MAIL_FROM is required in production (e.g. BloomLead <noreply@example.fi>).")
+        return "portal@localhost"
+    from email.headerregistry import Address
+    from email.utils import parseaddr
+    name, address = parseaddr(value)
+    if "@" not in address or "\n" in value or "\r" in value:
+        raise ConfigError(f"PORTAL_MAIL_FROM must be an address such as 'BloomLead <noreply@example.fi>', not {value!r}.")
+    try:
+        Address(display_name=name, addr_spec=address)
+    except (ValueError, IndexError):
+        raise ConfigError(f"PORTAL_MAIL_FROM is not a valid address: {value!r}.") from None
+    return value
+
+
+def _redis_url(value):
+    if not value:
+        return None
+    if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError("PORTAL_REDIS_URL must start with redis://, rediss:// or unix://.")
+    return value
+
+
+def _register_path(value):
+    path = Path(value) if value else DEFAULT_REGISTER
+    if not path.is_absolute() and not path.exists():
+        path = PROJECT_ROOT / path
+    if not path.is_file():
+        raise ConfigError(f"PORTAL_REGISTER points to {str(path)!r}, which is not a file.")
+    return path
+
+
+def _count(name, value):
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0 or number > 10:
+        raise ConfigError(f"{name} must be a whole number from 0 to 10, not {value!r}.")
+    return number
+
+
+def is_loopback(host):
+    """Return True when `host` is a loopback name or address."""
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,153 @@
+"""The database: one peewee proxy, the base model, and `flask db ...`.
+
+The proxy is bound in `create_app` from `PORTAL_DATABASE_URL`. SQLite runs
+with WAL, foreign keys, a busy timeout and `secure_delete`; PostgreSQL is used
+by URL. Both are pooled, so a request borrows a connection instead of opening
+one. Schema changes happen only through the numbered scripts in `migrations/`.
+"""
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from peewee import DatabaseProxy, Model
+from playhouse.migrations import MigrationError, Runner
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+
+from .config import PROJECT_ROOT
+
+database = DatabaseProxy()
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "secure_delete": 1,
+    "synchronous": "normal",
+}
+
+
+class BaseModel(Model):
+    """Base of every model: bound to the proxy, snake_case table names."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def open_database(url):
+    """Return a pooled peewee database for a sqlite:/// or postgresql:// URL."""
+    parts = urlsplit(url)
+    options = dict(parse_qsl(parts.query))
+    if parts.scheme == "sqlite":
+        path = unquote(url[len("sqlite:///"):].split("?", 1)[0])
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return PooledSqliteDatabase(
+            path, pragmas=SQLITE_PRAGMAS, max_connections=32, stale_timeout=600,
+            check_same_thread=False)
+    return PooledPostgresqlDatabase(
+        unquote(parts.path.lstrip("/")),
+        user=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        host=parts.hostname, port=parts.port,
+        max_connections=int(options.pop("max_connections", 32)),
+        stale_timeout=600, **options)
+
+
+def is_postgresql(db=None):
+    """Return True when the bound database is PostgreSQL."""
+    db = db or database.obj
+    return isinstance(db, PooledPostgresqlDatabase)
+
+
+def init_app(app):
+    """Bind the proxy and borrow a connection for each request."""
+    database.initialize(open_database(app.config["DATABASE_URL"]))
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+        # Returning peewee's True here would become the response (STYLE 5).
+
+    @app.teardown_request
+    def _release(exc):
+        if not database.is_closed():
+            database.close()
+
+    app.cli.add_command(db_cli)
+
+
+def runner(db=None):
+    """Return the migration runner for `migrations/`."""
+    return Runner(db or database.obj, directory=str(MIGRATIONS_DIR))
+
+
+def upgrade(db=None):
+    """Apply every pending migration; return the applied names."""
+    with (db or database.obj).connection_context():
+        return runner(db).up()
+
+
+db_cli = AppGroup("db", help="Apply and inspect schema migrations.")
+
+
+@db_cli.command("upgrade")
+@click.argument("target", required=False)
+def upgrade_command(target):
+    """Apply pending migrations (up to TARGET when given)."""
+    with database.connection_context():
+        applied = runner().up(target)
+    for name in applied:
+        click.echo(f"applied: {name}")
+    click.echo("database is up to date." if not applied else f"{len(applied)} migration(s) applied.")
+
+
+@db_cli.command("status")
+def status_command():
+    """List migrations; exit 1 when some are pending."""
+    with database.connection_context():
+        rows = runner().status()
+    for row in rows:
+        mark = " " if not row.applied else ("x" if row.path else "?")
+        when = f"  {row.applied:%Y-%m-%d %H:%M:%S}" if row.applied else ""
+        click.echo(f"[{mark}] {row.name}{when}")
+    if any(not row.applied for row in rows):
+        raise SystemExit(1)
+
+
+@db_cli.command("downgrade")
+@click.argument("target", required=False)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def downgrade_command(target, yes):
+    """Revert the newest migration (or back through TARGET)."""
+    if current_app.config["ENV_NAME"] == "production" and not yes:
+        click.confirm("Reverting a migration can drop data. Continue?", abort=True)
+    try:
+        with database.connection_context():
+            reverted = runner().down(target)
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name in reverted:
+        click.echo(f"reverted: {name}")
+    if not reverted:
+        click.echo("nothing to revert.")
+
+
+@db_cli.command("new")
+@click.argument("name")
+def new_command(name):
+    """Write migrations/NNNN_NAME.py from the difference between models and database."""
+    from playhouse.migrations import template
+    from playhouse.schema_diff import diff_models
+
+    from .models import MODELS
+
+    with database.connection_context():
+        diff = diff_models(database.obj, MODELS)
+    path = runner().create(name, body=template(diff) if diff else None)
+    click.echo(path)
+    if not diff:
+        click.echo("The models match the database: the new file is an empty skeleton.")

@@ -1,0 +1,51 @@
+"""Languages: Finnish by default, English complete, the visitor's choice kept.
+
+The language is the signed-in person's own, else the one chosen with the
+switch (kept in the session cookie), else Finnish.
+"""
+from flask import Blueprint, redirect, request, session
+from flask_babel import Babel, format_date, format_datetime
+from flask_login import current_user
+
+from .web import public, safe_next
+
+LANGUAGES = ("fi", "en")
+LANGUAGE_NAMES = {"fi": "Suomi", "en": "English"}
+babel = Babel()
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale():
+    """Return the language for this request."""
+    if current_user.is_authenticated:
+        return current_user.person.language
+    chosen = session.get("lang")
+    return chosen if chosen in LANGUAGES else "fi"
+
+
+@bp.post("/language")
+@public
+def switch_language():
+    """Remember the chosen language and go back to the page."""
+    lang = request.form.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+        if current_user.is_authenticated and current_user.person.language != lang:
+            from .accounts.service import set_language
+            set_language(current_user.person, lang)
+    return redirect(safe_next(request.form.get("next")), code=303)
+
+
+def init_app(app):
+    """Set up Flask-Babel and the language switch."""
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _languages():
+        from .register import current_language
+        return {"language_names": LANGUAGE_NAMES, "page_language": current_language()}
+
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short") if value else ""
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else ""

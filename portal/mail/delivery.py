@@ -1,0 +1,203 @@
+"""Deliver the outbox over SMTP, with retries and backoff, each message once.
+
+A row is claimed with a conditional update before it is sent, so two workers
+never send the same message; a crashed worker's claim expires and the message
+is tried again. Transient failures wait (doubling, capped) and retry without
+limit; only a recipient the server refuses for good marks a message failed.
+"""
+import datetime as dt
+import logging
+import smtplib
+import ssl
+import sys
+from email.message import EmailMessage
+from email.utils import format_datetime
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+
+from .. import clock
+from ..config import is_loopback
+from ..db import database
+from .crypto import unseal
+from .models import OutboxMessage
+
+log = logging.getLogger("portal.mail")
+LEASE = dt.timedelta(minutes=5)
+SMTP_TIMEOUT = 20
+
+
+class PermanentFailure(Exception):
+    """The server refused the recipient for good; retrying cannot help."""
+
+
+class Unreachable(Exception):
+    """No connection to the SMTP server could be made."""
+
+
+class SmtpTransport:
+    """Send messages over one SMTP connection, opened on first use."""
+
+    def __init__(self, url):
+        parts = urlsplit(url)
+        self.tls = parts.scheme == "smtps"
+        self.host = parts.hostname
+        self.port = parts.port or (465 if self.tls else 25)
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else ""
+        self.connection = None
+
+    def _connect(self):
+        context = ssl.create_default_context()
+        if self.tls:
+            conn = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT, context=context)
+        else:
+            conn = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT)
+            conn.ehlo()
+            if conn.has_extn("starttls"):
+                conn.starttls(context=context)
+                conn.ehlo()
+                self.tls = True
+        if self.user:
+            if not self.tls and not is_loopback(self.host):
+                conn.close()
+                raise smtplib.SMTPException("refusing to send the SMTP password without TLS")
+            conn.login(self.user, self.password)
+        return conn
+
+    def send(self, message):
+        if self.connection is None:
+            try:
+                self.connection = self._connect()
+            except (smtplib.SMTPException, OSError) as exc:
+                raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
+        try:
+            self.connection.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            if codes and all(code >= 500 for code in codes):
+                raise PermanentFailure(f"recipient refused ({codes[0]})") from None
+            raise
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.connection = None
+
+
+class ConsoleTransport:
+    """Development mail: print the message instead of sending it."""
+
+    def send(self, message):
+        body = message.get_body(("plain",))
+        print(f"\n--- mail to {message['To']}: {message['Subject']}\n"
+              f"{body.get_content() if body else ''}--- end of mail\n", file=sys.stdout, flush=True)
+
+    def close(self):
+        pass
+
+
+def make_transport():
+    """Return the transport for PORTAL_SMTP_URL (console when unset)."""
+    url = current_app.config["SMTP_URL"]
+    return SmtpTransport(url) if url else ConsoleTransport()
+
+
+def build_message(row, content):
+    """Return the EmailMessage for an outbox row and its decrypted content."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = row.to_address
+    message["Subject"] = content["subject"]
+    message["Date"] = format_datetime(clock.now().replace(tzinfo=dt.timezone.utc))
+    message["Message-ID"] = row.message_id
+    message["Content-Language"] = row.language
+    headers = {"Auto-Submitted": "auto-generated", **content.get("headers", {})}
+    for name, value in headers.items():
+        message[name] = value
+    message.set_content(content["text"])
+    message.add_alternative(content["html"], subtype="html")
+    return message
+
+
+def backoff(attempts):
+    """Return how long to wait after `attempts` failed tries."""
+    base = current_app.config["MAIL_RETRY_BASE_SECONDS"]
+    cap = current_app.config["MAIL_RETRY_MAX_SECONDS"]
+    return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def _due():
+    now = clock.now()
+    return ((OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now)) | \
+        ((OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now))
+
+
+def _claim(row_id):
+    now = clock.now()
+    return OutboxMessage.update(status="sending", lease_until=now + LEASE).where(
+        (OutboxMessage.id == row_id) & _due()).execute() == 1
+
+
+def _finish(row, **changes):
+    OutboxMessage.update(lease_until=None, **changes).where(OutboxMessage.id == row.id).execute()
+
+
+def deliver_due(limit=100):
+    """Send the messages that are due; return the number sent."""
+    with database.connection_context():
+        ids = [r.id for r in OutboxMessage.select(OutboxMessage.id).where(_due())
+               .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)]
+        transport, sent = make_transport(), 0
+        try:
+            for row_id in ids:
+                if not _claim(row_id):
+                    continue
+                outcome = _deliver_one(transport, OutboxMessage.get_by_id(row_id))
+                sent += outcome == "sent"
+                if outcome == "unreachable":
+                    break  # the rest stay due and go with the next round
+        finally:
+            transport.close()
+        return sent
+
+
+def _deliver_one(transport, row):
+    """Try to send one claimed row; return 'sent', 'failed', 'retry' or 'unreachable'."""
+    content = unseal(row.payload) if row.payload is not None else None
+    if content is None:
+        _finish(row, status="failed", last_error="message cannot be decrypted (secret key changed?)")
+        log.error("outbox %s cannot be decrypted", row.id)
+        return "failed"
+    try:
+        transport.send(build_message(row, content))
+    except PermanentFailure as exc:
+        _finish(row, status="failed", attempts=row.attempts + 1, last_error=str(exc)[:300], payload=None)
+        log.warning("outbox %s refused for good: %s", row.id, exc)
+        return "failed"
+    except (Unreachable, smtplib.SMTPException, OSError) as exc:
+        attempts = row.attempts + 1
+        _finish(row, status="pending", attempts=attempts, last_error=str(exc)[:300],
+                next_attempt_at=clock.now() + backoff(attempts))
+        log.warning("outbox %s not sent (attempt %s): %s", row.id, attempts, exc)
+        if isinstance(exc, Unreachable):
+            return "unreachable"
+        transport.close()  # start the next message on a fresh connection
+        return "retry"
+    keep = current_app.config["MAIL_KEEP_SENT_BODIES"]
+    _finish(row, status="sent", sent_at=clock.now(), attempts=row.attempts + 1,
+            last_error=None, **({} if keep else {"payload": None}))
+    log.info("outbox %s sent", row.id)
+    return "sent"
+
+
+def next_retry_at():
+    """Return when the earliest waiting message is due, or None."""
+    with database.connection_context():
+        row = (OutboxMessage.select(OutboxMessage.next_attempt_at)
+               .where(OutboxMessage.status == "pending")
+               .order_by(OutboxMessage.next_attempt_at).first())
+    return row.next_attempt_at if row else None

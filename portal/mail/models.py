@@ -1,0 +1,34 @@
+"""The outbox: every email is a row written in the same transaction as its cause.
+
+The message itself (subject, parts, headers) is stored encrypted and is
+emptied once delivered; what stays is who it went to, which template, when.
+"""
+from peewee import (BlobField, CharField, DateTimeField, ForeignKeyField,
+                    IntegerField)
+
+from .. import clock
+from ..accounts.models import Person
+from ..db import BaseModel
+
+STATUSES = ("pending", "sending", "sent", "failed")
+
+
+class OutboxMessage(BaseModel):
+    """One email waiting for, or past, delivery."""
+
+    person = ForeignKeyField(Person, null=True, backref="mail", on_delete="CASCADE")
+    to_address = CharField(max_length=254)
+    template = CharField(max_length=64)
+    language = CharField(max_length=5)
+    payload = BlobField(null=True)
+    status = CharField(max_length=10, default="pending")
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=clock.now)
+    lease_until = DateTimeField(null=True)
+    created_at = DateTimeField(default=clock.now)
+    sent_at = DateTimeField(null=True)
+    last_error = CharField(max_length=300, null=True)
+    message_id = CharField(max_length=255, unique=True)
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False),)

@@ -1,0 +1,300 @@
+"""The shape of a register definition and the checks that enforce it.
+
+A definition is TOML. `validate(data)` returns a list of problems, each naming
+the field (`purposes[2].basis`) and what is wrong with it; an empty list means
+the definition is valid. Nothing here knows about Flask or the database.
+"""
+import datetime as dt
+import re
+
+SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LEGAL_BASES = ("consent", "contract", "legitimate_interest", "legal_obligation")
+RECIPIENT_KINDS = ("processor", "recipient")
+TRANSFERS = ("none", "adequacy", "scc")
+COOKIE_CATEGORIES = ("necessary", "preferences", "statistics", "marketing")
+RIGHTS_CHANNELS = ("web", "email", "letter")
+RETENTION_ANCHORS = ("collected", "withdrawn", "contract_end", "account_closed",
+                     "financial_year_end", "last_activity", "sent")
+RETENTION = re.compile(
+    r"^(?:until_withdrawn|while_account_active"
+    r"|(?P<n>\d{1,4}) (?P<unit>days|months|years)"
+    r"|(?P<anchor>[a-z_]+) \+ (?P<n2>\d{1,4}) (?P<unit2>days|months|years))$")
+
+
+class Field:
+    """One expected key: a checker plus whether it must be present."""
+
+    def __init__(self, check, required=True, default=None):
+        self.check, self.required, self.default = check, required, default
+
+
+def text(value):
+    """Check a translated text: a table with non-empty `fi` and `en`."""
+    if not isinstance(value, dict):
+        return "must be a table with fi and en texts, e.g. { fi = \"…\", en = \"…\" }"
+    missing = [lang for lang in ("fi", "en") if not isinstance(value.get(lang), str) or not value[lang].strip()]
+    if missing:
+        return f"needs a non-empty text in {' and '.join(missing)}"
+    extra = sorted(set(value) - {"fi", "en"})
+    if extra:
+        return f"has unknown language(s) {', '.join(extra)}; use fi and en"
+    return None
+
+
+def string(value):
+    """Check a non-empty string."""
+    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+
+
+def slug(value):
+    """Check a key: lowercase letters, digits and underscores."""
+    return None if isinstance(value, str) and SLUG.match(value) else \
+        "must be a key of lowercase letters, digits and _ (starting with a letter)"
+
+
+def email(value):
+    """Check an email address."""
+    return None if isinstance(value, str) and EMAIL.match(value) else "must be an email address"
+
+
+def boolean(value):
+    """Check true or false."""
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def date(value):
+    """Check a TOML date (2025-12-21)."""
+    return None if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else \
+        "must be a date written as 2025-12-21"
+
+
+def one_of(*choices):
+    """Check a value against a fixed set of choices."""
+    def check(value):
+        return None if value in choices else f"must be one of {', '.join(choices)} (got {value!r})"
+    return check
+
+
+def int_between(low, high):
+    """Check a whole number in [low, high]."""
+    def check(value):
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return None if ok else f"must be a whole number from {low} to {high}"
+    return check
+
+
+def list_of(check, allow_empty=False):
+    """Check a list whose every item passes `check`."""
+    def check_list(value):
+        if not isinstance(value, list) or (not value and not allow_empty):
+            return "must be a list" + ("" if allow_empty else " with at least one item")
+        for index, item in enumerate(value):
+            problem = check(item)
+            if problem:
+                return f"item {index + 1} {problem}"
+        return None
+    return check_list
+
+
+def retention(value):
+    """Check a retention rule such as `until_withdrawn` or `contract_end + 6 years`."""
+    if not isinstance(value, str):
+        return "must be a retention rule string"
+    match = RETENTION.match(value.strip())
+    if not match:
+        return ("must be until_withdrawn, while_account_active, 'N days|months|years' "
+                f"or '<anchor> + N days|months|years' (got {value!r})")
+    if match.group("anchor") and match.group("anchor") not in RETENTION_ANCHORS:
+        return f"anchor must be one of {', '.join(RETENTION_ANCHORS)} (got {match.group('anchor')!r})"
+    return None
+
+
+def month_day(value):
+    """Check a month and day written MM-DD."""
+    if isinstance(value, str) and re.match(r"^\d\d-\d\d$", value):
+        try:
+            dt.date(2001, int(value[:2]), int(value[3:]))
+            return None
+        except ValueError:
+            pass
+    return "must be a month and day written MM-DD, e.g. 12-31"
+
+
+SECTIONS = {
+    "register": {
+        "key": Field(slug),
+        "site_name": Field(string),
+        "name": Field(text),
+        "notice_version": Field(string),
+        "website": Field(string, required=False),
+    },
+    "controller": {
+        "name": Field(string),
+        "business_id": Field(string, required=False),
+        "address": Field(string),
+        "email": Field(email, required=False),
+        "phone": Field(string, required=False),
+    },
+    "contact_person": {
+        "name": Field(string),
+        "email": Field(email, required=False),
+        "phone": Field(string, required=False),
+        "address": Field(string, required=False),
+    },
+    "membership": {
+        "requires_approval": Field(boolean),
+        "minimum_age": Field(int_between(13, 18), required=False, default=13),
+    },
+    "rights": {
+        "channels": Field(list_of(one_of(*RIGHTS_CHANNELS))),
+        "email": Field(email, required=False),
+        "note": Field(text, required=False),
+    },
+    "accounting": {
+        "financial_year_end": Field(month_day, required=False, default="12-31"),
+    },
+}
+
+TABLES = {
+    "purposes": {
+        "key": Field(slug),
+        "basis": Field(one_of(*LEGAL_BASES)),
+        "title": Field(text),
+        "description": Field(text),
+        "if_withdrawn": Field(text, required=False),
+        "direct_marketing": Field(boolean, required=False, default=False),
+    },
+    "categories": {
+        "key": Field(slug),
+        "title": Field(text),
+        "description": Field(text, required=False),
+        "fields": Field(list_of(slug)),
+        "purposes": Field(list_of(slug)),
+        "sources": Field(list_of(slug)),
+        "retention": Field(retention),
+        "retention_text": Field(text),
+        "optional": Field(boolean, required=False, default=False),
+    },
+    "recipients": {
+        "key": Field(slug),
+        "name": Field(string),
+        "kind": Field(one_of(*RECIPIENT_KINDS)),
+        "service": Field(text),
+        "location": Field(string),
+        "transfer": Field(one_of(*TRANSFERS)),
+        "fields": Field(list_of(slug)),
+        "purposes": Field(list_of(slug)),
+        "note": Field(text, required=False),
+    },
+    "sources": {
+        "key": Field(slug),
+        "title": Field(text),
+    },
+    "cookies": {
+        "name": Field(string),
+        "category": Field(one_of(*COOKIE_CATEGORIES)),
+        "purpose": Field(text),
+        "lifetime": Field(text),
+    },
+    "changes": {
+        "version": Field(string),
+        "date": Field(date),
+        "summary": Field(text),
+    },
+}
+
+OPTIONAL_SECTIONS = {"accounting"}
+OPTIONAL_TABLES = {"cookies"}
+
+
+def validate(data):
+    """Return the problems of a parsed definition as 'field: message' strings."""
+    problems = []
+    known = set(SECTIONS) | set(TABLES)
+    for name in sorted(set(data) - known):
+        problems.append(f"{name}: unknown section (expected one of {', '.join(sorted(known))})")
+    for name, fields in SECTIONS.items():
+        if name not in data:
+            if name not in OPTIONAL_SECTIONS:
+                problems.append(f"{name}: section is missing")
+            continue
+        if not isinstance(data[name], dict):
+            problems.append(f"{name}: must be a [{name}] table")
+            continue
+        problems.extend(_check_entry(name, data[name], fields))
+    for name, fields in TABLES.items():
+        entries = data.get(name)
+        if entries is None:
+            if name not in OPTIONAL_TABLES:
+                problems.append(f"{name}: at least one [[{name}]] entry is required")
+            continue
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            problems.append(f"{name}: must be written as [[{name}]] tables")
+            continue
+        for index, entry in enumerate(entries):
+            problems.extend(_check_entry(f"{name}[{index}]", entry, fields))
+        problems.extend(_check_unique(name, entries))
+    if not problems:
+        problems.extend(_check_references(data))
+    return problems
+
+
+def _check_entry(where, entry, fields):
+    problems = []
+    for key in sorted(set(entry) - set(fields)):
+        problems.append(f"{where}.{key}: unknown field (expected one of {', '.join(fields)})")
+    for key, field in fields.items():
+        if key not in entry:
+            if field.required:
+                problems.append(f"{where}.{key}: is required")
+            continue
+        problem = field.check(entry[key])
+        if problem:
+            problems.append(f"{where}.{key}: {problem}")
+    return problems
+
+
+def _check_unique(name, entries):
+    key = "name" if name == "cookies" else "version" if name == "changes" else "key"
+    seen, problems = set(), []
+    for index, entry in enumerate(entries):
+        value = entry.get(key)
+        if value in seen:
+            problems.append(f"{name}[{index}].{key}: {value!r} is used twice")
+        seen.add(value)
+    return problems
+
+
+def _check_references(data):
+    """Check that categories and recipients name purposes, sources and fields that exist."""
+    problems = []
+    purposes = {p["key"] for p in data["purposes"]}
+    sources = {s["key"] for s in data["sources"]}
+    fields = {f for c in data["categories"] for f in c["fields"]}
+    for index, purpose in enumerate(data["purposes"]):
+        if purpose["basis"] in ("consent", "legitimate_interest") and "if_withdrawn" not in purpose:
+            problems.append(f"purposes[{index}].if_withdrawn: is required for a "
+                            f"{purpose['basis']} purpose (say what withdrawing or objecting means)")
+    for index, category in enumerate(data["categories"]):
+        for key in category["purposes"]:
+            if key not in purposes:
+                problems.append(f"categories[{index}].purposes: {key!r} is not a purpose key")
+        for key in category["sources"]:
+            if key not in sources:
+                problems.append(f"categories[{index}].sources: {key!r} is not a source key")
+    for index, recipient in enumerate(data["recipients"]):
+        for key in recipient["purposes"]:
+            if key not in purposes:
+                problems.append(f"recipients[{index}].purposes: {key!r} is not a purpose key")
+        for key in recipient["fields"]:
+            if key not in fields:
+                problems.append(f"recipients[{index}].fields: {key!r} is not a field of any category")
+    used = {key for c in data["categories"] for key in c["purposes"]}
+    for index, purpose in enumerate(data["purposes"]):
+        if purpose["key"] not in used:
+            problems.append(f"purposes[{index}].key: no data category serves purpose {purpose['key']!r}")
+    versions = [c["version"] for c in data["changes"]]
+    if data["register"]["notice_version"] not in versions:
+        problems.append("register.notice_version: must match the version of one [[changes]] entry")
+    return problems

@@ -1,0 +1,126 @@
+"""What every response carries: security headers, error pages, access rules.
+
+Headers follow SECURITY.md HDR-01..08. Access is denied by default (AC-01):
+a view must say `@public` or require a login or role, or it answers 403.
+"""
+import logging
+from functools import wraps
+
+from flask import abort, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .htmx import is_partial_request
+
+log = logging.getLogger("portal.web")
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'; object-src 'none'")
+
+ERRORS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to open this page.")),
+    404: (_l("Page not found"), _l("There is no page at this address. Check the address or go to the front page.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too much data"), _l("What you sent is too large.")),
+    422: (_l("Could not process"), _l("The information sent could not be processed. Go back and check the form.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a while and try again.")),
+    500: (_l("Something went wrong"), _l("An error on our side stopped this page. Nothing was saved. Please try again in a moment.")),
+}
+
+
+def public(view):
+    """Mark a view as open to everyone, signed in or not."""
+    view.access = "public"
+    return view
+
+
+def mark_access(view, level):
+    """Record on `view` who may call it; used by the deny-by-default check."""
+    view.access = level
+    return view
+
+
+def requires(level, check):
+    """Build a decorator that runs `check()` before the view and marks its level."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            denied = check()
+            if denied is not None:
+                return denied
+            return view(*args, **kwargs)
+        return mark_access(wrapper, level)
+    return decorator
+
+
+def error_response(code, title=None, message=None):
+    """Render the error page (or its fragment for htmx) with status `code`."""
+    default_title, default_message = ERRORS.get(code, ERRORS[500])
+    context = {"code": code, "title": title or default_title, "message": message or default_message}
+    if is_partial_request():
+        body = render_template("errors/_error.html", **context)
+        return body, code, {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+    template = "errors/minimal.html" if code >= 500 else "errors/error.html"
+    return render_template(template, **context), code
+
+
+def init_app(app):
+    """Install the header hook, error handlers and the deny-by-default check."""
+    https = app.config["SESSION_COOKIE_SECURE"]
+
+    @app.before_request
+    def _deny_by_default():
+        view = app.view_functions.get(request.endpoint)
+        if view is not None and request.endpoint != "static" and not getattr(view, "access", None):
+            log.error("view %s has no access rule; refused", request.endpoint)
+            abort(403)
+
+    @app.after_request
+    def _headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+        if https:
+            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        if request.endpoint != "static":
+            headers["Cache-Control"] = "no-store"
+        for name in [h for h in headers.keys() if h.lower().startswith("access-control-")]:
+            del headers[name]
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        return error_response(400, _l("Form expired"),
+                              _l("The form had expired or came from elsewhere. Reload the page and send it again."))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc):
+        code = exc.code if exc.code in ERRORS else 500
+        if code in (403, 429):
+            log.warning("refused %s %s with %s", request.method, request.endpoint, code,
+                        extra={"fields": {"request_id": g.get("request_id")}})
+        return error_response(code)
+
+    @app.errorhandler(Exception)
+    def _server_error(exc):
+        log.exception("unhandled error", extra={"fields": {"request_id": g.get("request_id")}})
+        return error_response(500)
+
+
+def safe_next(value, default="/"):
+    """Return `value` if it is a relative same-site path, else `default` (IO-05)."""
+    if not value or not isinstance(value, str):
+        return default
+    if not value.startswith("/") or value.startswith("//") or value.startswith("/\\"):
+        return default
+    if any(ch in value for ch in "\\\r\n\t") or ":" in value.split("?", 1)[0]:
+        return default
+    return value

@@ -1,0 +1,79 @@
+"""Settings come from the environment; a wrong one stops start-up naming the variable."""
+import re
+import stat
+
+import pytest
+
+from portal import create_app
+from portal.config import SETTINGS, ConfigError, PROJECT_ROOT
+
+PRODUCTION = {
+    "PORTAL_ENV": "production",
+    "PORTAL_SECRET_KEY": "k" * 48,
+    "PORTAL_BASE_URL": "https://portal.example.fi",
+    "PORTAL_SMTP_URL": "smtps://user:pass@smtp.example.fi:465",
+    "PORTAL_MAIL_FROM": "BloomLead <noreply@example.fi>",
+}
+
+
+def start(environ, tmp_path, **overrides):
+    env = {"PORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
+           "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", **environ}
+    return create_app(overrides=overrides, environ=env)
+
+
+def test_production_refuses_to_start_without_a_secret_and_says_how_to_make_one(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "PORTAL_SECRET_KEY"}
+    with pytest.raises(ConfigError) as error:
+        start(env, tmp_path)
+    assert "PORTAL_SECRET_KEY" in error.value.message and "secrets.token_urlsafe" in error.value.message
+
+
+def test_production_starts_with_complete_settings(tmp_path):
+    app = start(PRODUCTION, tmp_path)
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("PORTAL_ENV", "staging"),
+    ("PORTAL_SECRET_KEY", "short"),
+    ("PORTAL_DATABASE_URL", "mysql://localhost/portal"),
+    ("PORTAL_BASE_URL", "portal.example.fi"),
+    ("PORTAL_BASE_URL", "http://portal.example.fi"),
+    ("PORTAL_SMTP_URL", "mail.example.fi"),
+    ("PORTAL_SMTP_URL", "smtp://mail.example.fi:port"),
+    ("PORTAL_MAIL_FROM", "not an address"),
+    ("PORTAL_REDIS_URL", "localhost:6379"),
+    ("PORTAL_REGISTER", "registers/missing.toml"),
+    ("PORTAL_TRUSTED_PROXIES", "many"),
+])
+def test_a_wrong_value_names_its_variable(tmp_path, variable, value):
+    with pytest.raises(ConfigError) as error:
+        start({**PRODUCTION, variable: value}, tmp_path)
+    assert variable in error.value.message
+
+
+def test_production_refuses_test_password_hashing(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        start(PRODUCTION, tmp_path, PASSWORD_HASHING="cheap")
+    assert "password" in error.value.message
+
+
+def test_development_defaults_need_no_settings(tmp_path):
+    app = create_app(environ={"PORTAL_INSTANCE_PATH": str(tmp_path / "instance")})
+    secret = tmp_path / "instance" / "secret_key"
+    assert app.config["ENV_NAME"] == "development"
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'instance' / 'portal.db'}"
+    assert app.config["SMTP_URL"] is None and app.config["BASE_URL"] == "http://127.0.0.1:5000"
+    assert secret.read_text().strip() == app.config["SECRET_KEY"] and len(app.config["SECRET_KEY"]) >= 32
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    again = create_app(environ={"PORTAL_INSTANCE_PATH": str(tmp_path / "instance")})
+    assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]  # kept, not regenerated
+
+
+def test_readme_lists_every_setting_with_its_default():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    for variable, default, _ in SETTINGS:
+        row = re.search(rf"^\| `{variable}` \|([^|]*)\|", readme, re.M)
+        assert row, f"{variable} missing from the README's settings table"
+        assert row.group(1).strip() == default, variable

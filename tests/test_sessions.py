@@ -1,0 +1,214 @@
+"""Logging in and out, server-side sessions, timeouts and throttling (AUTH-08/09, SES)."""
+import datetime as dt
+import statistics
+import time
+
+import pytest
+
+from conftest import PASSWORD, Web
+from portal import clock
+from portal.accounts.models import Account, LoginSession
+
+
+def test_log_in_with_email_or_username_and_out(web, member, app):
+    member(email="maija@example.fi", username="maija")
+    assert web.login("MAIJA@example.fi", PASSWORD).headers["Location"].endswith("/account")
+    assert web.get("/account").status_code == 200
+    web.post("/logout")
+    assert web.get("/account").status_code == 303
+    other = Web(app)
+    assert other.login("maija", PASSWORD).status_code == 303
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/account/sessions", "/account/sessions"), ("//evil.example", "/account"),
+    ("/\\evil.example", "/account"), ("https://evil.example", "/account"), ("javascript:alert(1)", "/account"),
+])
+def test_login_redirects_only_to_our_own_pages(web, member, target, expected):
+    member()
+    response = web.post("/login", {"login": "maija@example.fi", "password": PASSWORD, "next": target})
+    assert response.headers["Location"] == expected
+
+
+def test_logout_ends_the_session_on_the_server(web, member, app):
+    member()
+    web.login()
+    stolen = web.session_cookie()
+    web.post("/logout")
+    with app.app_context():
+        assert LoginSession.select().count() == 0
+    replay = Web(app)
+    replay.client.set_cookie(app.config["SESSION_COOKIE_NAME"], stolen)
+    response = replay.get("/account")
+    assert response.status_code == 303 and "/login" in response.headers["Location"]
+
+
+def test_logout_is_a_post_with_csrf(web, member):
+    member()
+    web.login()
+    assert web.get("/logout").status_code == 405
+    assert web.post("/logout", csrf=False).status_code == 400
+    assert web.get("/account").status_code == 200  # still signed in
+
+
+def test_login_gets_a_new_session_id(web, member, app):
+    member()
+    web.get("/login")
+    before = web.session_cookie()
+    web.login()
+    after = web.session_cookie()
+    assert before != after
+    with app.app_context():
+        assert LoginSession.select().count() == 1
+
+
+def test_unknown_address_and_wrong_password_get_the_same_answer(web, member):
+    member()
+    wrong = web.post("/login", {"login": "maija@example.fi", "password": "väärä salasana tässä"})
+    unknown = web.post("/login", {"login": "nobody@example.fi", "password": "väärä salasana tässä"})
+    assert wrong.status_code == unknown.status_code == 422
+    normalise = lambda r, who: r.get_data(as_text=True).replace(who, "X")  # noqa: E731
+    assert normalise(wrong, "maija@example.fi") == normalise(unknown, "nobody@example.fi")
+
+
+def test_unknown_address_costs_an_argon2_verify(make_app, member):
+    """With real argon2 parameters an unknown address must not answer measurably faster."""
+    app = make_app(PASSWORD_HASHING="rfc9106")
+    from portal.accounts.models import Person
+    from portal.accounts import passwords
+    with app.test_request_context():
+        person = Person.create(email="maija@example.fi", name="M", source="test")
+        Account.create(person=person, username="maija", password_hash=passwords.hash_password(PASSWORD),
+                       email_verified_at=clock.now())
+    web = Web(app)
+    web.csrf_token()
+
+    def timed(login):
+        start = time.perf_counter()
+        web.post("/login", {"login": login, "password": "väärä salasana tässä"})
+        return time.perf_counter() - start
+
+    known = statistics.median(timed("maija@example.fi") for _ in range(3))
+    unknown = statistics.median(timed("nobody@example.fi") for _ in range(3))
+    assert unknown > known * 0.5, (known, unknown)
+
+
+def test_too_many_failures_lock_the_account_for_a_while_only(make_app, smtp, member):
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url}, LOGIN_LIMIT_PER_ACCOUNT="5 per hour")
+    with app.app_context():
+        from portal.accounts import passwords
+        from portal.accounts.models import Person
+        for name in ("maija", "matti"):
+            person = Person.create(email=f"{name}@example.fi", name=name, source="test")
+            Account.create(person=person, username=name, password_hash=passwords.hash_password(PASSWORD),
+                           email_verified_at=clock.now())
+    web = Web(app)
+    for _ in range(5):
+        assert web.post("/login", {"login": "maija", "password": "väärä salasana tässä"}).status_code == 422
+    blocked = web.post("/login", {"login": "maija", "password": PASSWORD})
+    assert blocked.status_code == 429  # even the right password, for now
+    assert web.post("/login", {"login": "matti", "password": PASSWORD}).status_code == 303
+
+
+def test_default_limit_is_100_failures_an_hour_per_account(app):
+    assert "100 per hour" in app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def test_successful_logins_do_not_use_up_the_limit(make_app, smtp, member):
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url}, LOGIN_LIMIT_PER_ACCOUNT="3 per hour")
+    web = Web(app)
+    with app.app_context():
+        from portal.accounts import passwords
+        from portal.accounts.models import Person
+        person = Person.create(email="maija@example.fi", name="M", source="test")
+        Account.create(person=person, username="maija", password_hash=passwords.hash_password(PASSWORD),
+                       email_verified_at=clock.now())
+    for _ in range(5):
+        assert web.login("maija", PASSWORD).status_code == 303
+        web.post("/logout")
+
+
+@pytest.mark.parametrize("role, idle, absolute", [
+    ("member", dt.timedelta(minutes=30), dt.timedelta(hours=12)),
+    ("moderator", dt.timedelta(minutes=15), dt.timedelta(hours=8)),
+    ("admin", dt.timedelta(minutes=15), dt.timedelta(hours=8)),
+])
+def test_idle_and_absolute_timeouts(web, member, role, idle, absolute):
+    member(role=role)
+    web.login()
+    clock.travel(idle - dt.timedelta(minutes=1))
+    assert web.get("/account").status_code == 200
+    clock.travel(idle - dt.timedelta(minutes=1))
+    assert web.get("/account").status_code == 200  # activity keeps it alive
+    clock.travel(idle + dt.timedelta(seconds=1))
+    assert web.get("/account").status_code == 303  # idle too long
+
+    web.login()
+    step = idle - dt.timedelta(minutes=2)
+    elapsed = dt.timedelta(0)
+    while elapsed + step < absolute:
+        clock.travel(step)
+        elapsed += step
+        assert web.get("/account").status_code == 200
+    clock.travel(absolute - elapsed + dt.timedelta(seconds=1))
+    assert web.get("/account").status_code == 303  # the absolute limit ends it anyway
+
+
+def test_remember_me_keeps_a_member_for_30_days(web, member, app):
+    member()
+    web.login(remember=True)
+    cookie = web.client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie.expires is not None
+    clock.travel(dt.timedelta(days=3))
+    assert web.get("/account").status_code == 200
+    clock.travel(dt.timedelta(days=28))
+    assert web.get("/account").status_code == 303
+
+
+def test_session_list_and_ending_other_sessions(app, member):
+    member()
+    laptop, phone = Web(app), Web(app)
+    laptop.login()
+    phone.login()
+    page = laptop.get("/account/sessions").get_data(as_text=True)
+    assert page.count("<li class=\"card\">") == 2
+    assert laptop.post("/account/sessions/end-others").status_code == 303
+    assert phone.get("/account").status_code == 303
+    assert laptop.get("/account").status_code == 200
+
+
+def test_a_member_cannot_end_someone_elses_session(app, member):
+    member(email="maija@example.fi")
+    member(email="matti@example.fi")
+    maija, matti = Web(app), Web(app)
+    maija.login("maija@example.fi")
+    matti.login("matti@example.fi")
+    with app.app_context():
+        matti_session = LoginSession.select().join(Account).where(Account.username == "matti").get()
+    assert maija.post(f"/account/sessions/{matti_session.id}/end").status_code == 404
+    assert matti.get("/account").status_code == 200
+
+
+def test_cookies_are_httponly_lax_and_secure_with_https(make_app, member):
+    plain = make_app()
+    web = Web(plain)
+    web.get("/login")
+    header = web.client.get_cookie(plain.config["SESSION_COOKIE_NAME"])
+    assert header.http_only and header.same_site == "Lax" and not header.secure
+
+    https = make_app(env={"PORTAL_BASE_URL": "https://portal.example.fi"})
+    assert https.config["SESSION_COOKIE_NAME"].startswith("__Host-")
+    response = https.test_client().get("/login", base_url="https://portal.example.fi")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+
+
+def test_suspended_account_cannot_log_in_and_its_sessions_stop(web, member, app):
+    account = member()
+    web.login()
+    with app.app_context():
+        Account.update(state="suspended").where(Account.id == account.id).execute()
+    assert web.get("/account").status_code == 303
+    response = web.login()
+    assert response.status_code == 422
