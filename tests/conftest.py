@@ -4,21 +4,22 @@ the way a browser does, CSRF tokens included.
 
 Run on PostgreSQL with `pytest --db=postgresql` and PORTAL_TEST_DATABASE_URL.
 """
-import asyncio
 import email
 import email.policy
 import os
 import re
 import shutil
+import signal
 import socket
-import threading
+import subprocess
+import sys
 import time
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from portal import clock, create_app
+from portal.config import PROJECT_ROOT
 from portal.db import database, open_database, upgrade
 
 BASE_URL = "http://portal.test"
@@ -94,6 +95,8 @@ def environ(database_url, tmp_path):
         "PORTAL_DATABASE_URL": database_url,
         "PORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
         "PORTAL_BASE_URL": BASE_URL,
+        # Fixed, so a worker process started by a test can read the queued mail.
+        "PORTAL_SECRET_KEY": "test secret that is long enough for the portal",
     }
 
 
@@ -151,6 +154,29 @@ def member(app):
                                   password_hash=passwords.hash_password(password), role=role, state=state,
                                   email_verified_at=clock.now() if verified else None)
     return create
+
+
+@pytest.fixture
+def start_worker(environ):
+    """Start `flask --app portal worker` as its own process; stopped after the test."""
+    processes = []
+
+    def start(env=None):
+        full = {**os.environ, **environ, **(env or {})}
+        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "worker"],
+                                   cwd=PROJECT_ROOT, env=full, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # ---------------------------------------------------------------- helpers

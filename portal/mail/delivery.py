@@ -114,12 +114,12 @@ def build_message(row, content):
     message["Subject"] = content["subject"]
     message["Date"] = format_datetime(clock.now().replace(tzinfo=dt.timezone.utc))
     message["Message-ID"] = row.message_id
-    message["Content-Language"] = row.language
     headers = {"Auto-Submitted": "auto-generated", **content.get("headers", {})}
     for name, value in headers.items():
         message[name] = value
     message.set_content(content["text"])
     message.add_alternative(content["html"], subtype="html")
+    message["Content-Language"] = row.language  # after set_content, which clears Content-* headers
     return message
 
 

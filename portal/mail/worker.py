@@ -32,16 +32,14 @@ def init_app(app):
     """Create the queue, its tasks, the nudge after requests and `flask worker`."""
     huey = make_huey(app)
 
-    @huey.task(name="deliver_outbox")
-    def deliver_outbox():
+    def deliver_and_book():
+        # Whichever run tried a message books the run for its retry.
         with app.app_context():
             deliver_due()
             _book_next_run(huey, deliver_outbox)
 
-    @huey.periodic_task(crontab(minute="*"), name="sweep_outbox")
-    def sweep_outbox():
-        with app.app_context():
-            deliver_due()
+    deliver_outbox = huey.task(name="deliver_outbox")(deliver_and_book)
+    huey.periodic_task(crontab(minute="*"), name="sweep_outbox")(deliver_and_book)
 
     app.extensions["huey"] = huey
     app.extensions["deliver_outbox"] = deliver_outbox
