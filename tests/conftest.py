@@ -4,26 +4,18 @@ the way a browser does, CSRF tokens included.
 
 Run on PostgreSQL with `pytest --db=postgresql` and PORTAL_TEST_DATABASE_URL.
 """
-import email
-import email.policy
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from portal import clock, create_app
 from portal.config import PROJECT_ROOT
 from portal.db import database, open_database, upgrade
-
-BASE_URL = "http://portal.test"
-PASSWORD = "vihreä tuoli pilvessä"  # strong enough for the rules, easy to read in tests
+from support import BASE_URL, PASSWORD, Mailbox, SmtpServer, Web
 
 
 def pytest_addoption(parser):
@@ -177,138 +169,6 @@ def start_worker(environ):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-# ---------------------------------------------------------------- helpers
-
-class SmtpServer:
-    """aiosmtpd on a free loopback port; `messages` are parsed EmailMessages."""
-
-    def __init__(self, port=None):
-        self.port = port or free_port()
-        self.messages = []
-        self.controller = None
-
-    @property
-    def url(self):
-        return f"smtp://127.0.0.1:{self.port}"
-
-    def start(self):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        self.messages.append(message)
-        return "250 OK"
-
-    def wait_for(self, count, timeout=15):
-        """Wait until `count` messages have arrived; return them."""
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
-
-
-class Mailbox:
-    """Deliver the outbox to the SMTP server and read what arrived."""
-
-    def __init__(self, app, smtp):
-        self.app, self.smtp = app, smtp
-
-    def deliver(self):
-        from portal.mail.delivery import deliver_due
-        with self.app.app_context():
-            deliver_due()
-        return self.smtp.messages
-
-    def to(self, address):
-        self.deliver()
-        return [m for m in self.smtp.messages if m["To"] == address]
-
-    def last_to(self, address):
-        found = self.to(address)
-        assert found, f"no mail to {address}; got {[m['To'] for m in self.smtp.messages]}"
-        return found[-1]
-
-
-def text_of(message):
-    return message.get_body(("plain",)).get_content()
-
-
-def html_of(message):
-    return message.get_body(("html",)).get_content()
-
-
-def link_in(message, base=BASE_URL):
-    """Return the first link into the portal in a message's text part."""
-    match = re.search(re.escape(base) + r"/[^\s<>\"]+", text_of(message))
-    assert match, "no portal link in the message"
-    return match.group(0)
-
-
-def path_of(link, base=BASE_URL):
-    return link[len(base):]
-
-
-class Web:
-    """A test client that posts forms with their CSRF token, like a browser."""
-
-    CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-    def __init__(self, app):
-        self.app = app
-        self.client = app.test_client()
-        self.token = None
-
-    def get(self, path, htmx=False, **kwargs):
-        response = self.client.get(path, headers=self._headers(htmx), **kwargs)
-        self._remember_token(response)
-        return response
-
-    def post(self, path, data=None, htmx=False, csrf=True, **kwargs):
-        data = dict(data or {})
-        if csrf:
-            data.setdefault("csrf_token", self.csrf_token())
-        response = self.client.post(path, data=data, headers=self._headers(htmx), **kwargs)
-        self._remember_token(response)
-        return response
-
-    def csrf_token(self):
-        if self.token is None:
-            self.get("/")
-        return self.token
-
-    def login(self, login="maija@example.fi", password=PASSWORD, remember=False):
-        self.token = None
-        response = self.post("/login", {"login": login, "password": password,
-                                        **({"remember": "y"} if remember else {})})
-        self.token = None  # the session (and its CSRF token) is new after login
-        return response
-
-    def session_cookie(self):
-        cookie = self.client.get_cookie(self.app.config["SESSION_COOKIE_NAME"])
-        return cookie.value if cookie else None
-
-    def _headers(self, htmx):
-        return {"HX-Request": "true"} if htmx else {}
-
-    def _remember_token(self, response):
-        if response.mimetype == "text/html":
-            match = self.CSRF.search(response.get_data(as_text=True))
-            if match:
-                self.token = match.group(1)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

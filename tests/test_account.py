@@ -1,7 +1,7 @@
 """The member's own page: details edited in place, email change, re-entering the password."""
 import datetime as dt
 
-from conftest import PASSWORD, Web, link_in, path_of, text_of
+from support import PASSWORD, Web, link_in, path_of, text_of
 from portal import clock
 from portal.accounts.models import Account, Person
 

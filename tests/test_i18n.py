@@ -5,7 +5,7 @@ import sys
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from conftest import PASSWORD, Web
+from support import PASSWORD, Web
 from portal.accounts.models import Person
 from portal.config import PROJECT_ROOT
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import PASSWORD, SmtpServer, Web, free_port, html_of, text_of
+from support import PASSWORD, SmtpServer, Web, free_port, html_of, text_of
 from portal import clock
 from portal.mail.models import OutboxMessage
 

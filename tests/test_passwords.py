@@ -7,7 +7,7 @@ import argon2
 import pytest
 from werkzeug.serving import make_server
 
-from conftest import PASSWORD, Web, link_in, path_of
+from support import PASSWORD, Web, link_in, path_of
 from portal import clock
 from portal.accounts.models import Account, EmailToken, LoginSession
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import PASSWORD, Web
+from support import PASSWORD, Web
 from portal import clock
 from portal.accounts.models import Account, LoginSession
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import PASSWORD, html_of, link_in, path_of, text_of
+from support import PASSWORD, html_of, link_in, path_of, text_of
 from portal import clock
 from portal.accounts.models import Account, EmailToken, Person
 from portal.mail.models import OutboxMessage
@@ -165,7 +165,7 @@ def test_resend_voids_the_old_link_and_answers_the_same_for_any_address(web, mai
 
 
 def test_register_that_requires_approval_holds_verified_members(make_app, smtp):
-    from conftest import Mailbox, Web
+    from support import Mailbox, Web
     from portal.config import PROJECT_ROOT
     app = make_app(env={"PORTAL_SMTP_URL": smtp.url,
                         "PORTAL_REGISTER": str(PROJECT_ROOT / "registers" / "liikkuvat-puntit.toml")})

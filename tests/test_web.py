@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD, Web
+from support import PASSWORD, Web
 from portal.config import PROJECT_ROOT
 from portal.web import CSP, public
 

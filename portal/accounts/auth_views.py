@@ -117,7 +117,7 @@ def login():
 def logout():
     """End this session on the server and forget the cookie (SES-04, SES-09)."""
     account_id = current_user.id
-    end_current_session()
+    end_current_session(language=current_user.person.language)
     auth_event("logout", "success", account_id=account_id)
     flash(_("You have logged out."), "success")
     return redirect_to("pages.home")

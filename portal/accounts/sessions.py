@@ -77,13 +77,18 @@ def start_session(account, remember=False):
     return record
 
 
-def end_current_session():
-    """End this browser's session on the server and clear its cookie."""
+def end_current_session(language=None):
+    """End this browser's session on the server and clear its cookie.
+
+    The page language stays, so logging out does not switch languages.
+    """
     raw = session.get("sid")
     if raw:
         LoginSession.delete().where(LoginSession.token_hash == digest(raw)).execute()
     logout_user()
     session.clear()
+    if language:
+        session["lang"] = language
 
 
 def end_sessions(account, keep=None):
