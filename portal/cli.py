@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import current_app
+from werkzeug.serving import run_simple
 
 
 @click.command("dev")
@@ -17,7 +18,8 @@ def dev_command(host, port):
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "worker"])
     click.echo(f"Portal: {app.config['BASE_URL']}/  ·  mail: {app.config['BASE_URL']}/dev/mail/  ·  Ctrl-C stops both.")
     try:
-        app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+        # Werkzeug directly: Flask ignores app.run() inside a `flask` command.
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     finally:
         worker.terminate()
         try:
