@@ -39,6 +39,7 @@ $(VENV)/installed-test: $(VENV)/installed pyproject.toml
 translations: $(VENV)/installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --omit-header --sort-output --no-wrap .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --no-wrap
+	sed -i -e '/^"POT-Creation-Date: /d' -e '/^"PO-Revision-Date: /d' portal/translations/*/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile -d portal/translations
 
 benchmark: $(VENV)/installed-test

@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, request, session
 from flask_babel import Babel, format_date, format_datetime
 from flask_login import current_user
 
+from . import translate
 from .web import public, safe_next
 
 LANGUAGES = ("fi", "en")
@@ -40,6 +41,7 @@ def init_app(app):
     """Set up Flask-Babel and the language switch."""
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
+    translate.init_app(app)
     app.register_blueprint(bp)
 
     @app.context_processor

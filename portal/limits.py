@@ -29,6 +29,12 @@ def per_field(setting, field, deduct_when=None):
                          scope=setting, deduct_when=deduct_when)
 
 
+@limiter.request_filter
+def _reads_are_not_limited():
+    # Every limit here is on a POST; skipping reads early keeps page views cheap.
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def init_app(app):
     """Attach the limiter to the app."""
     limiter.init_app(app)

@@ -6,8 +6,8 @@ a view must say `@public` or require a login or role, or it answers 403.
 import logging
 from functools import wraps
 
-from flask import abort, g, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask import abort, g, render_template, request, url_for
+from .translate import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -67,9 +67,29 @@ def error_response(code, title=None, message=None):
     return render_template(template, **context), code
 
 
+def cached_url_for(endpoint, **values):
+    """url_for for templates, remembering links that take no arguments.
+
+    A page builds a dozen fixed links (static files, navigation); building
+    each through the URL map costs more than rendering it.
+    """
+    if endpoint.startswith(".") or set(values) - {"filename"}:
+        return url_for(endpoint, **values)
+    key = (request.script_root, endpoint, values.get("filename"))
+    try:
+        return _fixed_links[key]
+    except KeyError:
+        link = _fixed_links[key] = url_for(endpoint, **values)
+        return link
+
+
+_fixed_links = {}
+
+
 def init_app(app):
     """Install the header hook, error handlers and the deny-by-default check."""
     https = app.config["SESSION_COOKIE_SECURE"]
+    app.jinja_env.globals["url_for"] = cached_url_for
 
     @app.before_request
     def _deny_by_default():

@@ -3,7 +3,7 @@
 Each decorator marks the view for the deny-by-default check in `web.py`.
 """
 from flask import abort, flash, g, request, url_for
-from flask_babel import lazy_gettext as _l
+from ..translate import lazy_gettext as _l
 from flask_login import current_user
 
 from ..htmx import redirect_to

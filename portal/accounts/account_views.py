@@ -4,7 +4,7 @@ Profile fields are edited in place with htmx; every form also works as a
 plain post that redirects.
 """
 from flask import abort, flash, render_template, request, url_for
-from flask_babel import gettext as _
+from ..translate import gettext as _
 from flask_login import current_user
 
 from ..htmx import is_partial_request, redirect_to, render_page

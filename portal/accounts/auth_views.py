@@ -4,7 +4,7 @@ Views validate a form, call one service verb and pick a response; errors come
 back with status 422 as the form fragment for htmx or the whole page.
 """
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from ..translate import gettext as _
 from flask_login import current_user
 
 from ..htmx import redirect_to, render_page

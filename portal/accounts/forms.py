@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
+from ..translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField,
                      TelField)

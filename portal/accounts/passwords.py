@@ -10,7 +10,7 @@ import unicodedata
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from ..translate import lazy_gettext as _l
 from zxcvbn import zxcvbn
 
 MIN_LENGTH, MAX_LENGTH = 12, 128

@@ -4,7 +4,7 @@ Each verb owns its transaction; the mail it causes is written inside it, so a
 failure anywhere leaves neither a half-made account nor a stray email.
 Answers never reveal whether an address is registered (AUTH-09).
 """
-from flask_babel import lazy_gettext as _l
+from ..translate import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import clock

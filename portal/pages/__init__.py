@@ -1,6 +1,6 @@
 """Public pages: the front page, the privacy notice, health."""
 from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
+from ..translate import lazy_gettext as _l
 
 from ..web import public
 

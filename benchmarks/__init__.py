@@ -1,0 +1,1 @@
+"""Scripts that measure the portal and print their figures."""
