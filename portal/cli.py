@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import click
+from flask.cli import with_appcontext
 from flask import current_app
 from werkzeug.serving import run_simple
 
@@ -10,6 +11,7 @@ from werkzeug.serving import run_simple
 @click.command("dev")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
+@with_appcontext
 def dev_command(host, port):
     """Serve the portal for development together with the mail worker."""
     app = current_app._get_current_object()

@@ -3,7 +3,7 @@
 The language is the signed-in person's own, else the one chosen with the
 switch (kept in the session cookie), else Finnish.
 """
-from flask import Blueprint, redirect, request, session
+from flask import Blueprint, has_request_context, redirect, request, session
 from flask_babel import Babel, format_date, format_datetime
 from flask_login import current_user
 
@@ -17,7 +17,9 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale():
-    """Return the language for this request."""
+    """Return the language for this request (Finnish outside requests)."""
+    if not has_request_context():
+        return "fi"
     if current_user.is_authenticated:
         return current_user.person.language
     chosen = session.get("lang")

@@ -194,3 +194,44 @@ def test_tokens_never_reach_the_access_log(app, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     assert any("/password/reset/[redacted]" in line for line in lines)
     assert not any(token in line for line in lines)
+
+
+def test_after_signup_the_database_holds_an_argon2id_hash_and_no_raw_token(make_app, smtp):
+    from support import Mailbox
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url}, PASSWORD_HASHING="rfc9106")
+    web, mailbox = Web(app), Mailbox(app, smtp)
+    web.post("/signup", {"name": "Maija", "email": "maija@example.fi", "username": "maija",
+                         "password": PASSWORD, "adult": "y"})
+    token = link_in(mailbox.last_to("maija@example.fi")).rsplit("/", 1)[1]
+    with app.app_context():
+        hashes = [a.password_hash for a in Account.select()]
+    assert hashes and all(h.startswith("$argon2id$v=19$m=65536,t=3,p=4$") for h in hashes)
+    assert not database_contains(app, token)
+    assert not database_contains(app, PASSWORD)
+
+
+def test_create_admin_with_a_prompted_password(app):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(args=["create-admin", "anna@example.fi", "--name", "Anna Admin"],
+                         input="password1234\npassword1234\n" + PASSWORD + "\n" + PASSWORD + "\n")
+    assert weak.exit_code == 0, weak.output
+    assert "Not accepted" in weak.output  # the common password was refused first
+    with app.app_context():
+        admin = Account.get()
+        assert admin.role == "admin" and admin.is_verified and admin.person.name == "Anna Admin"
+    assert Web(app).login("anna@example.fi", PASSWORD).status_code == 303
+    again = runner.invoke(args=["create-admin", "anna@example.fi", "--generate-password"])
+    assert again.exit_code != 0 and "already has an account" in again.output
+
+
+def test_create_admin_can_generate_the_password_once(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "anna@example.fi", "--generate-password"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("Password (shown only now): ")[1].strip()
+    assert Web(app).login("anna@example.fi", password).status_code == 303
+    assert not database_contains(app, password)
+
+
+def test_there_are_no_default_accounts(app):
+    with app.app_context():
+        assert Account.select().count() == 0

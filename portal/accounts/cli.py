@@ -2,6 +2,7 @@
 import secrets
 
 import click
+from flask.cli import with_appcontext
 from email_validator import EmailNotValidError, validate_email
 
 from .forms import normalise_email
@@ -15,6 +16,7 @@ from .service import create_admin
 @click.option("--username", default=None, help="Username (default: from the email address).")
 @click.option("--generate-password", is_flag=True,
               help="Generate a strong password and print it once instead of asking.")
+@with_appcontext
 def create_admin_command(email, name, username, generate_password):
     """Create an admin account for EMAIL (asks for the password)."""
     email = normalise_email(email)

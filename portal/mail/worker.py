@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask import current_app, g
 from huey import RedisHuey, SqliteHuey, crontab
 
@@ -76,6 +77,7 @@ def _book_next_run(huey, task):
 
 @click.command("worker")
 @click.option("--threads", default=2, show_default=True, help="Worker threads.")
+@with_appcontext
 def worker_command(threads):
     """Run the mail worker (Ctrl-C stops it)."""
     huey = current_app.extensions["huey"]
