@@ -193,7 +193,11 @@ def post_login(port):
 
 
 def log_in(port):
-    return post_login(port)[0]
+    """Log in and open /account once, as a browser does, keeping the cookie it then holds."""
+    cookie = post_login(port)[0]
+    status, head, _ = request(port, "/account", cookie)
+    assert status == 200, f"/account answered {status}"
+    return cookies_of(head) or cookie
 
 
 def _hammer(job):

@@ -29,13 +29,14 @@ def create_app(overrides=None, environ=None):
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
 
-    from . import db, htmx, i18n, limits, logs, register, web
+    from . import db, fields, htmx, i18n, limits, logs, register, web
     from . import accounts, mail, pages
 
     logs.init_app(app)
     db.init_app(app)
     register.init_app(app)
     csrf.init_app(app)
+    fields.init_app(app)
     limits.init_app(app)
     i18n.init_app(app)
     htmx.init_app(app)

@@ -73,6 +73,9 @@ def load_config(environ, instance_path):
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 30 * 24 * 3600,
+        # A remembered session ends 30 days after login on the server; re-sending
+        # the cookie on every request would only re-sign it.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": secure,
@@ -82,9 +85,6 @@ def load_config(environ, instance_path):
         "MAIL_RETRY_BASE_SECONDS": 1 if env == "test" else 30,
         "MAIL_RETRY_MAX_SECONDS": 5 if env == "test" else 3600,
         "MAIL_KEEP_SENT_BODIES": env == "development",
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STRATEGY": "moving-window",
-        "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_STORAGE_URI": environ.get("PORTAL_REDIS_URL") or "memory://",
         "LOGIN_LIMIT_PER_ACCOUNT": "10 per minute;100 per hour",
         "LOGIN_LIMIT_PER_IP": "60 per minute;600 per hour",

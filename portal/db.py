@@ -5,12 +5,14 @@ with WAL, foreign keys, a busy timeout and `secure_delete`; PostgreSQL is used
 by URL. Both are pooled, so a request borrows a connection instead of opening
 one. Schema changes happen only through the numbered scripts in `migrations/`.
 """
+import datetime as dt
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+import peewee
 from peewee import DatabaseProxy, Model
 from playhouse.migrations import MigrationError, Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
@@ -27,6 +29,22 @@ SQLITE_PRAGMAS = {
     "secure_delete": 1,
     "synchronous": "normal",
 }
+
+
+class DateTimeField(peewee.DateTimeField):
+    """A naive-UTC datetime column, read with fromisoformat.
+
+    peewee tries strptime formats one by one on SQLite's text values, which
+    made reading a signed-in member's session row cost more than the query.
+    """
+
+    def adapt(self, value):
+        if value and isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        return super().adapt(value)
 
 
 class BaseModel(Model):

@@ -1,10 +1,17 @@
 """Rate limits on the public forms (AUTH-08, AA-01), shared through Redis when set.
 
-Limits are read from the config at request time, so tests and operators can
-tighten them without touching the views.
+Built on `limits`, the engine inside Flask-Limiter, and applied only to the
+POSTs that need them: Flask-Limiter's hooks ran on every request, page views
+included, and cost about a tenth of a page (measured with
+benchmarks/http_pages.py). Limits are read from the config at request time, so
+tests and operators can tighten them without touching the views.
 """
-from flask import current_app, request
-from flask_limiter import Limiter
+from functools import lru_cache, wraps
+
+from flask import abort, current_app, request
+from limits import parse_many
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 
 def client_ip():
@@ -12,29 +19,51 @@ def client_ip():
     return request.remote_addr or "unknown"
 
 
-limiter = Limiter(key_func=client_ip)
+@lru_cache(maxsize=64)
+def _parse(value):
+    return tuple(parse_many(value))
+
+
+def _limited(setting, key, only_failures):
+    """Build a decorator that limits POSTs to a view by `key()`, per `setting`."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if request.method != "POST":
+                return view(*args, **kwargs)
+            limiter = current_app.extensions["rate_limiter"]
+            items, identity = _parse(current_app.config[setting]), key()
+            if only_failures:
+                if not all(limiter.test(item, setting, identity) for item in items):
+                    abort(429)
+                response = current_app.make_response(view(*args, **kwargs))
+                if response.status_code == 422:  # a failed attempt
+                    for item in items:
+                        limiter.hit(item, setting, identity)
+                return response
+            if not all([limiter.hit(item, setting, identity) for item in items]):
+                abort(429)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
 
 
 def per_ip(setting):
     """Limit POSTs to a view per client address with the limit in `setting`."""
-    return limiter.limit(lambda: current_app.config[setting], key_func=lambda: "ip:" + client_ip(),
-                         methods=["POST"], scope=setting)
+    return _limited(setting, lambda: "ip:" + client_ip(), only_failures=False)
 
 
-def per_field(setting, field, deduct_when=None):
-    """Limit POSTs per value of a form field (an account, an address)."""
+def per_field(setting, field, only_failures=False):
+    """Limit POSTs per value of a form field (an account, an address).
+
+    With `only_failures`, only answers with status 422 count.
+    """
     def key():
         return f"{field}:" + (request.form.get(field) or "").strip().lower()[:254]
-    return limiter.limit(lambda: current_app.config[setting], key_func=key, methods=["POST"],
-                         scope=setting, deduct_when=deduct_when)
-
-
-@limiter.request_filter
-def _reads_are_not_limited():
-    # Every limit here is on a POST; skipping reads early keeps page views cheap.
-    return request.method in ("GET", "HEAD", "OPTIONS")
+    return _limited(setting, key, only_failures)
 
 
 def init_app(app):
-    """Attach the limiter to the app."""
-    limiter.init_app(app)
+    """Open the limit storage: memory, or Redis with PORTAL_REDIS_URL."""
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions["rate_limiter"] = MovingWindowRateLimiter(storage)

@@ -7,6 +7,9 @@ import logging
 from functools import wraps
 
 from flask import abort, g, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 from .translate import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -86,10 +89,30 @@ def cached_url_for(endpoint, **values):
 _fixed_links = {}
 
 
+class _PlainPayload(URLSafeTimedSerializer):
+    """Skip zlib: session cookies are a few dozen bytes and never shrink."""
+
+    def dump_payload(self, obj):
+        return base64_encode(self.serializer.dumps(obj, **self.serializer_kwargs).encode())
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie session, its signer built once instead of per request."""
+
+    def get_signing_serializer(self, app):
+        cached = app.extensions.get("session_serializer")
+        if cached is None and app.secret_key:
+            cached = app.extensions["session_serializer"] = _PlainPayload(
+                app.secret_key, salt=self.salt, serializer=self.serializer,
+                signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method})
+        return cached
+
+
 def init_app(app):
     """Install the header hook, error handlers and the deny-by-default check."""
     https = app.config["SESSION_COOKIE_SECURE"]
     app.jinja_env.globals["url_for"] = cached_url_for
+    app.session_interface = CookieSessions()
 
     @app.before_request
     def _deny_by_default():

@@ -22,10 +22,8 @@ TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
 @bp.get("/account")
 @member_required
 def account():
-    """Show the member's own page."""
-    person = current_user.person
-    form = ProfileForm(data={"name": person.name, "phone": person.phone or "", "language": person.language})
-    return render_template("accounts/account.html", form=form, editing=False)
+    """Show the member's own page (details shown, not yet edited)."""
+    return render_template("accounts/account.html", editing=False)
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])

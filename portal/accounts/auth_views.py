@@ -20,11 +20,6 @@ from .sessions import end_current_session
 TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
 
 
-def failed_login(response):
-    """Return True for a login answer that counts against the account's limit."""
-    return response.status_code == 422
-
-
 @bp.route("/signup", methods=["GET", "POST"])
 @public
 @per_ip("SIGNUP_LIMIT_PER_IP")
@@ -89,7 +84,7 @@ def resend():
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @per_ip("LOGIN_LIMIT_PER_IP")
-@per_field("LOGIN_LIMIT_PER_ACCOUNT", "login", deduct_when=failed_login)
+@per_field("LOGIN_LIMIT_PER_ACCOUNT", "login", only_failures=True)
 def login():
     """Log in with email or username and password."""
     next_path = safe_next(request.values.get("next"), url_for("accounts.account"))

@@ -5,11 +5,10 @@ Tokens and sessions are stored only as SHA-256 digests of their secrets.
 """
 import hashlib
 
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField,
-                    TextField)
+from peewee import BooleanField, CharField, ForeignKeyField, TextField
 
 from .. import clock
-from ..db import BaseModel
+from ..db import BaseModel, DateTimeField
 
 ROLES = ("member", "moderator", "admin")
 STAFF_ROLES = ("moderator", "admin")

@@ -3,12 +3,11 @@
 The message itself (subject, parts, headers) is stored encrypted and is
 emptied once delivered; what stays is who it went to, which template, when.
 """
-from peewee import (BlobField, CharField, DateTimeField, ForeignKeyField,
-                    IntegerField)
+from peewee import BlobField, CharField, ForeignKeyField, IntegerField
 
 from .. import clock
 from ..accounts.models import Person
-from ..db import BaseModel
+from ..db import BaseModel, DateTimeField
 
 STATUSES = ("pending", "sending", "sent", "failed")
 
