@@ -4,6 +4,7 @@ Everything that compares times (token expiry, session timeouts, mail retries)
 asks `now()`, so tests can move time forward instead of sleeping.
 """
 import datetime as dt
+import time
 
 _offset = dt.timedelta(0)
 
@@ -11,6 +12,11 @@ _offset = dt.timedelta(0)
 def now():
     """Return the current UTC time without tzinfo (as stored in the database)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + _offset
+
+
+def timestamp():
+    """Return the current Unix time in seconds, shifted like `now()`."""
+    return time.time() + _offset.total_seconds()
 
 
 def travel(delta):

@@ -30,6 +30,8 @@ SETTINGS = [
      "`redis://host:port/db`: the mail queue and rate limits live in Redis."),
     ("PORTAL_REGISTER", "`registers/bloomlead.toml`",
      "The register definition that the portal runs."),
+    ("PORTAL_SUPPRESSION_KEY", "derived from the secret key",
+     "Keys the hashes of the suppression list. Set it before you rotate the secret key."),
     ("PORTAL_INSTANCE_PATH", "`instance/`",
      "Writable folder for the SQLite database, the mail queue and the development secret."),
     ("PORTAL_TRUSTED_PROXIES", "`0`",
@@ -56,10 +58,13 @@ def load_config(environ, instance_path):
     base_url = _base_url(environ.get("PORTAL_BASE_URL"), production)
     secure = base_url.startswith("https://")
     smtp_url = _smtp_url(environ.get("PORTAL_SMTP_URL"), production)
+    secret_key = _secret_key(environ.get("PORTAL_SECRET_KEY"), env, instance)
     config = {
         "ENV_NAME": env,
         "TESTING": env == "test",
-        "SECRET_KEY": _secret_key(environ.get("PORTAL_SECRET_KEY"), env, instance),
+        "SECRET_KEY": secret_key,
+        "SUPPRESSION_KEY": _suppression_key(environ.get("PORTAL_SUPPRESSION_KEY"), secret_key),
+        "MATERIALS_DIR": instance / "materials",
         "DATABASE_URL": _database_url(environ.get("PORTAL_DATABASE_URL"), instance),
         "BASE_URL": base_url,
         "SMTP_URL": smtp_url,
@@ -91,6 +96,8 @@ def load_config(environ, instance_path):
         "EMAIL_LIMIT_PER_ADDRESS": "3 per 10 minutes;10 per day",
         "EMAIL_LIMIT_PER_IP": "20 per hour",
         "SIGNUP_LIMIT_PER_IP": "20 per hour",
+        "SUBSCRIBE_LIMIT_PER_IP": "10 per minute;60 per hour",
+        "SUBSCRIBE_LIMIT_PER_ADDRESS": "3 per hour;6 per day",
     }
     return config
 
@@ -132,6 +139,16 @@ def _secret_key(value, env, instance):
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def _suppression_key(value, secret_key):
+    if value:
+        if len(value) < 32:
+            raise ConfigError("PORTAL_SUPPRESSION_KEY must be at least 32 characters long.")
+        return value
+    import hashlib
+    import hmac
+    return hmac.new(secret_key.encode(), b"portal suppression list", hashlib.sha256).hexdigest()
 
 
 def _database_url(value, instance):

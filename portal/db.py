@@ -118,6 +118,8 @@ def upgrade_command(target):
     """Apply pending migrations (up to TARGET when given)."""
     with database.connection_context():
         applied = runner().up(target)
+        for step in current_app.extensions.get("after_upgrade", []):
+            step()  # data that needs the app (keys, the register) to fill in
     for name in applied:
         click.echo(f"applied: {name}")
     click.echo("database is up to date." if not applied else f"{len(applied)} migration(s) applied.")
@@ -154,6 +156,17 @@ def downgrade_command(target, yes):
         click.echo("nothing to revert.")
 
 
+def _our_conventions(body):
+    """Make a generated script follow ours: snake_case table names, no import of the app."""
+    import re
+    body = re.sub(r"^from portal\.db import .*\n", "", body, flags=re.M)
+    body = re.sub(r"class (\w+)\(Model\):", r"class \1(Base):", body)
+    body = body.replace("            database = db\n", "")
+    base = ("    class Base(Model):\n        class Meta:\n            database = db\n"
+            "            legacy_table_names = False\n\n")
+    return body.replace("def up(migrator, db):\n", "def up(migrator, db):\n" + base, 1)
+
+
 @db_cli.command("new")
 @click.argument("name")
 def new_command(name):
@@ -165,7 +178,7 @@ def new_command(name):
 
     with database.connection_context():
         diff = diff_models(database.obj, MODELS)
-    path = runner().create(name, body=template(diff) if diff else None)
+    path = runner().create(name, body=_our_conventions(template(diff)) if diff else None)
     click.echo(path)
     if not diff:
         click.echo("The models match the database: the new file is an empty skeleton.")

@@ -22,6 +22,9 @@ def select_locale():
         return "fi"
     if current_user.is_authenticated:
         return current_user.person.language
+    asked = request.args.get("lang")  # ?lang=en on a link or an embedded form
+    if asked in LANGUAGES:
+        return asked
     chosen = session.get("lang")
     return chosen if chosen in LANGUAGES else "fi"
 

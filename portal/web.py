@@ -129,7 +129,8 @@ def init_app(app):
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+            headers.setdefault("X-Frame-Options", "DENY")  # an embeddable form names its framers in CSP
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
         if https:
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"

@@ -106,16 +106,16 @@ class Web:
         self.client = app.test_client()
         self.token = None
 
-    def get(self, path, htmx=False, **kwargs):
-        response = self.client.get(path, headers=self._headers(htmx), **kwargs)
+    def get(self, path, htmx=False, headers=None, **kwargs):
+        response = self.client.get(path, headers={**self._headers(htmx), **(headers or {})}, **kwargs)
         self._remember_token(response)
         return response
 
-    def post(self, path, data=None, htmx=False, csrf=True, **kwargs):
+    def post(self, path, data=None, htmx=False, csrf=True, headers=None, **kwargs):
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())
-        response = self.client.post(path, data=data, headers=self._headers(htmx), **kwargs)
+        response = self.client.post(path, data=data, headers={**self._headers(htmx), **(headers or {})}, **kwargs)
         self._remember_token(response)
         return response
 

@@ -15,8 +15,10 @@ APP_TABLES = {m._meta.table_name for m in MODELS}
 
 
 def sqlite_schema(db):
+    # Triggers exist only in migrations (the ledger's append-only guard, tested in test_consents).
     rows = db.execute_sql("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
-                          "AND name NOT LIKE 'schema_migration%' ORDER BY type, name").fetchall()
+                          "AND type <> 'trigger' AND name NOT LIKE 'schema_migration%' "
+                          "ORDER BY type, name").fetchall()
     return [(kind, name, " ".join(sql.split())) for kind, name, sql in rows]
 
 
@@ -94,20 +96,32 @@ def flask(*args, env):
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
 
 
+NAMES = sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+
+
 def test_db_commands(tmp_path):
     env = {"PORTAL_ENV": "test", "PORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
            "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
     status = flask("db", "status", env=env)
     assert status.returncode == 1 and "[ ] 0001_initial" in status.stdout  # pending
     up = flask("db", "upgrade", env=env)
-    assert up.returncode == 0 and "applied: 0001_initial" in up.stdout
+    assert up.returncode == 0 and all(f"applied: {name}" in up.stdout for name in NAMES)
     again = flask("db", "upgrade", env=env)
     assert "up to date" in again.stdout
     status = flask("db", "status", env=env)
-    assert status.returncode == 0 and "[x] 0001_initial" in status.stdout
+    assert status.returncode == 0 and f"[x] {NAMES[-1]}" in status.stdout
     down = flask("db", "downgrade", env=env)
-    assert down.returncode == 0 and "reverted: 0001_initial" in down.stdout
+    assert down.returncode == 0 and f"reverted: {NAMES[-1]}" in down.stdout
     assert flask("db", "status", env=env).returncode == 1
+
+
+def test_every_migration_reverts_and_reapplies(tmp_path):
+    db = SqliteDatabase(str(tmp_path / "round.db"))
+    migrations = runner(db)
+    assert migrations.up() == NAMES
+    assert migrations.down(NAMES[0]) == NAMES[::-1]
+    assert set(db.get_tables()) == {"schema_migration"}
+    assert migrations.up() == NAMES
 
 
 def test_db_new_writes_the_next_numbered_script(tmp_path, monkeypatch, app):
@@ -118,6 +132,6 @@ def test_db_new_writes_the_next_numbered_script(tmp_path, monkeypatch, app):
     result = app.test_cli_runner().invoke(args=["db", "new", "add nickname"])
     assert result.exit_code == 0, result.output
     created = sorted(p.name for p in folder.glob("[0-9]*.py"))
-    assert created[-1] == "0002_add_nickname.py"
+    assert created[-1] == f"{len(NAMES) + 1:04d}_add_nickname.py"
     assert "def up(migrator, db)" in (folder / created[-1]).read_text()
     assert "skeleton" in result.output  # the models match the migrated database

@@ -14,7 +14,8 @@ from ..logs import auth_event
 from ..web import public, safe_next
 from . import bp, service
 from .access import login_required
-from .forms import EmailForm, LoginForm, ResetPasswordForm, SignupForm
+from ..consents import service as ledger
+from .forms import EmailForm, LoginForm, ResetPasswordForm, signup_form
 from .sessions import end_current_session
 
 TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
@@ -25,13 +26,15 @@ TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
 @per_ip("SIGNUP_LIMIT_PER_IP")
 def signup():
     """Show the sign-up form; create the account and send the verification link."""
-    form = SignupForm()
+    language = select_locale()
+    form = signup_form(language)
     if form.validate_on_submit():
         if form.website.data:  # a bot filled the hidden field: answer as usual, do nothing
             return redirect_to("accounts.signup_done")
+        consents = [(key, ledger.consent_wording(key, language)) for key in form.chosen_consents()]
         try:
             service.sign_up(form.name.data, form.email.data, form.username.data, form.password.data,
-                            form.phone.data, select_locale())
+                            form.phone.data, language, consents)
         except service.UsernameTaken:
             form.username.errors.append(_("That username is taken. Choose another one."))
         else:

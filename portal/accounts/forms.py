@@ -90,6 +90,26 @@ class SignupForm(FlaskForm):
     def personal_inputs(self):
         return [self.username.data or "", (self.email.data or "").split("@")[0], *(self.name.data or "").split()]
 
+    def consent_fields(self):
+        """Return the consent boxes, in definition order."""
+        return [f for name, f in self._fields.items() if name.startswith("consent_")]
+
+    def chosen_consents(self):
+        """Return the purposes whose box was ticked."""
+        return [f.name[len("consent_"):] for f in self.consent_fields() if f.data]
+
+
+def signup_form(language, **kwargs):
+    """Build the sign-up form with one unticked box per consent purpose (none required)."""
+    from ..register import get_register
+
+    class Form(SignupForm):
+        pass
+
+    for purpose in get_register().consent_purposes():
+        setattr(Form, f"consent_{purpose.key}", BooleanField(purpose.consent_text[language], default=False))
+    return Form(**kwargs)
+
 
 class LoginForm(FlaskForm):
     login = StringField(_l("Email or username"), [required(_l("Enter your email address or username.")),

@@ -4,7 +4,9 @@ A Person is anyone in the register; an Account is a Person who can log in.
 Tokens and sessions are stored only as SHA-256 digests of their secrets.
 """
 import hashlib
+import hmac
 
+from flask import current_app
 from peewee import BooleanField, CharField, ForeignKeyField, TextField
 
 from .. import clock
@@ -21,6 +23,16 @@ def digest(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def address_hash(email):
+    """Return the keyed hash (HMAC-SHA-256) of a normalised address.
+
+    The suppression list and `Person.email_hash` use it, so an address can be
+    recognised without being stored.
+    """
+    key = current_app.config["SUPPRESSION_KEY"].encode()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
 class Person(BaseModel):
     """Anyone in the register: prospect, subscriber, customer or member."""
 
@@ -32,11 +44,31 @@ class Person(BaseModel):
     status = CharField(max_length=16, default="prospect")
     created_at = DateTimeField(default=clock.now)
     updated_at = DateTimeField(default=clock.now)
+    # Added by migration 0002 (hence last): the keyed hash that the suppression
+    # list is matched against, and when processing was restricted (Art. 18).
+    email_hash = CharField(max_length=64, null=True, index=True)
+    restricted_at = DateTimeField(null=True)
+
+    def save(self, *args, **kwargs):
+        """Save, keeping `email_hash` in step with the address."""
+        if self.email and (self._pk is None or "email" in self._dirty):
+            self.email_hash = address_hash(self.email)
+        return super().save(*args, **kwargs)
 
     @property
     def first_name(self):
         """Return the first word of the name (what a greeting uses)."""
         return self.name.split()[0] if self.name.strip() else ""
+
+    @classmethod
+    def reachable_for(cls, purpose):
+        """Return a query of the people who may be contacted for `purpose` now.
+
+        The one place that decides: consent or objection, restriction,
+        suppression, unverified and suspended accounts (consents/audience.py).
+        """
+        from ..consents.audience import reachable_for
+        return reachable_for(purpose)
 
 
 class Account(BaseModel):

@@ -8,12 +8,13 @@ from ..translate import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import clock
+from ..consents import service as ledger
 from ..db import database
 from ..logs import auth_event
 from ..mail.service import external_url, send_mail
 from ..register import get_register
 from . import passwords
-from .models import Account, Person
+from .models import Account, Person, address_hash
 from .sessions import end_sessions, start_session
 from .tokens import consume_token, find_token, issue_token, token_data, void_tokens
 
@@ -26,8 +27,12 @@ class EmailTaken(Exception):
     """The new address already belongs to another person."""
 
 
-def sign_up(name, email, username, password, phone, language):
-    """Create an unverified account (or tell the owner of a known address); mail either way."""
+def sign_up(name, email, username, password, phone, language, consents=()):
+    """Create an unverified account (or tell the owner of a known address); mail either way.
+
+    `consents` are (purpose, wording hash) pairs ticked on the form; they take
+    effect when the address is verified, like a double opt-in.
+    """
     with database.atomic():
         if Account.select().where(Account.username == username).exists():
             raise UsernameTaken(username)
@@ -37,27 +42,30 @@ def sign_up(name, email, username, password, phone, language):
             _mail_already_registered(person)
             auth_event("signup", "known_address", person_id=person.id)
             return None
-        pending = None
+        waiting = {"language": language}
         if person is None:
             person = Person.create(email=email, name=name, phone=phone or None, language=language,
                                    source="signup", status="member")
         else:
             # A subscriber signing up: their details change only once the address is proven.
-            pending = {"name": name, "phone": phone or None, "language": language}
+            waiting["profile"] = {"name": name, "phone": phone or None, "language": language}
+        if consents:
+            waiting.update(consents=[{"purpose": p, "wording": sha} for p, sha in consents],
+                           network=ledger.network_hint(), notice_version=get_register().notice_version)
         try:
             with database.atomic():
                 account = Account.create(person=person, username=username,
                                          password_hash=passwords.hash_password(password))
         except IntegrityError:
             raise UsernameTaken(username) from None
-        _mail_verification(person, pending)
+        _mail_verification(person, waiting)
     auth_event("signup", "created", account_id=account.id)
     return account
 
 
-def _mail_verification(person, pending=None):
-    raw = issue_token(person, "verify_email", data=pending)
-    language = (pending or {}).get("language") or person.language
+def _mail_verification(person, waiting):
+    raw = issue_token(person, "verify_email", data=waiting)
+    language = waiting.get("language") or person.language
     send_mail(person.email, "verify_email", _l("Confirm your email address"), person=person,
               language=language, link=external_url("accounts.verify", token=raw))
 
@@ -74,17 +82,15 @@ def resend_verification(email):
         person = Person.get_or_none(Person.email == email)
         account = person.accounts.first() if person else None
         if account is not None and not account.is_verified:
-            _mail_verification(person, _pending_of(person))
+            _mail_verification(person, _waiting_of(person))
 
 
-def _pending_of(person):
-    """Return the details waiting for verification from the latest verification token."""
+def _waiting_of(person):
+    """Return what waits for verification, from the latest verification token."""
     from .models import EmailToken
     latest = (EmailToken.select().where(EmailToken.person == person, EmailToken.purpose == "verify_email")
               .order_by(EmailToken.id.desc()).first())
-    if latest is None:
-        return None
-    return token_data(latest) or None
+    return token_data(latest) if latest is not None else {}
 
 
 def verification_target(raw):
@@ -102,10 +108,11 @@ def verify_email(raw):
         account = person.accounts.first()
         if account is None:
             return None
-        pending = token_data(token)
-        if pending:
-            Person.update(**pending, updated_at=clock.now()).where(Person.id == person.id).execute()
+        waiting = token_data(token)
+        if waiting.get("profile"):
+            Person.update(**waiting["profile"], updated_at=clock.now()).where(Person.id == person.id).execute()
         account.email_verified_at = clock.now()
+        _grant_ticked_consents(person, waiting, account.email_verified_at)
         if account.state == "active" and get_register().requires_approval and account.role == "member":
             account.state = "pending_approval"
         account.save()
@@ -113,6 +120,16 @@ def verify_email(raw):
             Person.update(status="member").where(Person.id == person.id).execute()
     auth_event("email_verified", "success", account_id=account.id)
     return account
+
+
+def _grant_ticked_consents(person, waiting, confirmed_at):
+    """Grant the boxes ticked at sign-up, now that the address is proven."""
+    grants = waiting.get("consents") or []
+    if grants:
+        ledger.lift_suppression(person.email)
+    for item in grants:
+        ledger.grant(person, item["purpose"], "signup", "signup", item["wording"], confirmed_at=confirmed_at,
+                     network=waiting.get("network", ""), notice_version=waiting.get("notice_version"))
 
 
 def authenticate(identifier, password):
@@ -229,7 +246,8 @@ def confirm_email_change(raw):
         old_email = person.email
         if Person.select().where(Person.email == new_email, Person.id != person.id).exists():
             raise EmailTaken(new_email)
-        Person.update(email=new_email, updated_at=clock.now()).where(Person.id == person.id).execute()
+        Person.update(email=new_email, email_hash=address_hash(new_email), updated_at=clock.now()) \
+            .where(Person.id == person.id).execute()
         person.email = new_email
         for address in (old_email, new_email):
             send_mail(address, "email_changed", _l("Your email address was changed"), person=person,

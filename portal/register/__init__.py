@@ -50,6 +50,7 @@ class Register:
     categories: dict = field(default_factory=dict)
     recipients: dict = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
+    forms: dict = field(default_factory=dict)
     cookies: list = field(default_factory=list)
     changes: list = field(default_factory=list)
 
@@ -64,6 +65,18 @@ class Register:
     @property
     def minimum_age(self):
         return self.membership["minimum_age"]
+
+    @property
+    def notice_version(self):
+        return self.register["notice_version"]
+
+    def consent_purposes(self):
+        """Return the purposes a person grants by consent, in definition order."""
+        return self.purposes_with_basis("consent")
+
+    def marketing_purposes(self):
+        """Return the direct-marketing purposes (Art. 21(3): objection is absolute)."""
+        return [p for p in self.purposes.values() if p.direct_marketing]
 
     def purposes_with_basis(self, basis):
         """Return the purposes that rest on `basis`, in definition order."""
@@ -106,7 +119,7 @@ def load_register(path):
             entries.append(Entry(values))
         tables[name] = entries
     keyed = {name: {e["key"]: e for e in tables[name]}
-             for name in ("purposes", "categories", "recipients", "sources")}
+             for name in ("purposes", "categories", "recipients", "sources", "forms")}
     return Register(path=str(path), cookies=tables["cookies"], changes=tables["changes"],
                     **sections, **keyed)
 

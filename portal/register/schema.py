@@ -110,6 +110,13 @@ def retention(value):
     return None
 
 
+def origin(value):
+    """Check a web origin such as https://www.example.fi (scheme, host, optional port)."""
+    if isinstance(value, str) and re.match(r"^https?://[a-z0-9.-]+(:\d{1,5})?$", value):
+        return None
+    return "must be an origin such as https://www.example.fi (no path, no trailing slash)"
+
+
 def month_day(value):
     """Check a month and day written MM-DD."""
     if isinstance(value, str) and re.match(r"^\d\d-\d\d$", value):
@@ -163,6 +170,9 @@ TABLES = {
         "title": Field(text),
         "description": Field(text),
         "if_withdrawn": Field(text, required=False),
+        # The exact sentence shown beside the control that grants this consent; its
+        # SHA-256 goes into every consent event as proof of what the person saw.
+        "consent_text": Field(text, required=False),
         "direct_marketing": Field(boolean, required=False, default=False),
     },
     "categories": {
@@ -197,6 +207,21 @@ TABLES = {
         "purpose": Field(text),
         "lifetime": Field(text),
     },
+    "forms": {
+        "key": Field(slug),
+        "title": Field(text),
+        "description": Field(text),
+        # What submitting the form grants, stated above its button (the proof wording).
+        "consent_text": Field(text),
+        "purposes": Field(list_of(slug)),
+        # Offered as separate, unticked boxes.
+        "optional_purposes": Field(list_of(slug, allow_empty=True), required=False, default=[]),
+        "source": Field(slug),
+        "material_file": Field(string, required=False),
+        "material_title": Field(text, required=False),
+        # Other sites that may show the form in an iframe or post to it.
+        "allowed_origins": Field(list_of(origin, allow_empty=True), required=False, default=[]),
+    },
     "changes": {
         "version": Field(string),
         "date": Field(date),
@@ -205,7 +230,7 @@ TABLES = {
 }
 
 OPTIONAL_SECTIONS = {"accounting"}
-OPTIONAL_TABLES = {"cookies"}
+OPTIONAL_TABLES = {"cookies", "forms"}
 
 
 def validate(data):
@@ -276,6 +301,21 @@ def _check_references(data):
         if purpose["basis"] in ("consent", "legitimate_interest") and "if_withdrawn" not in purpose:
             problems.append(f"purposes[{index}].if_withdrawn: is required for a "
                             f"{purpose['basis']} purpose (say what withdrawing or objecting means)")
+        if purpose["basis"] == "consent" and "consent_text" not in purpose:
+            problems.append(f"purposes[{index}].consent_text: is required for a consent purpose "
+                            "(the sentence shown beside the box that grants it)")
+    consent_purposes = {p["key"] for p in data["purposes"] if p["basis"] == "consent"}
+    for index, form in enumerate(data.get("forms", [])):
+        for name in ("purposes", "optional_purposes"):
+            for key in form.get(name, []):
+                if key not in consent_purposes:
+                    problems.append(f"forms[{index}].{name}: {key!r} is not a consent purpose")
+        if form["source"] not in sources:
+            problems.append(f"forms[{index}].source: {form['source']!r} is not a source key")
+        if ("material_file" in form) != ("material_title" in form):
+            problems.append(f"forms[{index}].material_title: material_file and material_title go together")
+        if "material_file" in form and ("/" in form["material_file"] or form["material_file"].startswith(".")):
+            problems.append(f"forms[{index}].material_file: must be a plain file name in instance/materials/")
     for index, category in enumerate(data["categories"]):
         for key in category["purposes"]:
             if key not in purposes:

@@ -1,0 +1,38 @@
+"""Words for the ledger: how an event is described on the consent pages."""
+from ..register import get_register
+from ..translate import gettext as _
+
+
+def purpose_title(key):
+    """Return the title of a purpose in the current language (the key if it is gone)."""
+    purpose = get_register().purposes.get(key)
+    return purpose.text("title") if purpose else key
+
+
+def action_label(event):
+    """Describe what an event did, in the words that fit its legal basis."""
+    if event.basis == "legitimate_interest":
+        return _("Objected") if event.action == "objected" else _("Objection withdrawn")
+    return {"granted": _("Consent given"), "withdrawn": _("Consent withdrawn"),
+            "objected": _("Marketing forbidden")}.get(event.action, event.action)
+
+
+def source_label(event):
+    """Describe where an event came from: which form, page, link, import or staff member."""
+    kind, source = event.source_kind, event.source
+    if kind == "form":
+        form = get_register().forms.get(source)
+        return _("form: %(title)s", title=form.text("title") if form else source)
+    if kind == "signup":
+        return _("sign-up form")
+    if kind == "page":
+        return _("My consents page")
+    if kind == "link":
+        return {"preferences": _("preferences page (link in an email)"),
+                "one-click": _("one-click unsubscribe in an email"),
+                "unsubscribe": _("unsubscribe page (link in an email)")}.get(source, _("link in an email"))
+    if kind == "import":
+        return _("imported from: %(source)s", source=source)
+    if kind == "staff":
+        return _("recorded by our staff")
+    return source

@@ -1,0 +1,85 @@
+"""The consent ledger: what each person agreed to, objected to or withdrew, and proof of it.
+
+`ConsentEvent` is append-only: the code has no path that changes or deletes an
+event, and database triggers (migration 0002) refuse it too, except when the
+person the event belongs to is erased. `Consent` is the current state per
+person and purpose, written in the same transaction as the event it follows.
+`Suppression` holds keyed hashes of addresses that must not be re-added.
+"""
+from peewee import CharField, ForeignKeyField, TextField
+
+from .. import clock
+from ..accounts.models import Person
+from ..db import BaseModel, DateTimeField
+
+ACTIONS = ("granted", "withdrawn", "objected")
+SOURCE_KINDS = ("form", "signup", "page", "link", "import", "staff")
+
+
+class AppendOnly(Exception):
+    """The ledger is append-only; an event cannot be changed or removed."""
+
+
+class ConsentWording(BaseModel):
+    """One version of a text shown beside a consent control, stored once."""
+
+    sha256 = CharField(max_length=64, primary_key=True)
+    language = CharField(max_length=5)
+    text = TextField()
+    created_at = DateTimeField(default=clock.now)
+
+
+class ConsentEvent(BaseModel):
+    """One grant, withdrawal or objection, with its proof. Never changed."""
+
+    person = ForeignKeyField(Person, backref="consent_events", on_delete="CASCADE")
+    purpose = CharField(max_length=40)
+    action = CharField(max_length=10)
+    basis = CharField(max_length=20)
+    occurred_at = DateTimeField(default=clock.now)
+    source_kind = CharField(max_length=10)
+    source = CharField(max_length=64)
+    wording = ForeignKeyField(ConsentWording, null=True, backref="events", on_delete="RESTRICT")
+    notice_version = CharField(max_length=40)
+    confirmed_at = DateTimeField(null=True)
+    network = CharField(max_length=50, default="")
+    reason = CharField(max_length=500, null=True)
+
+    class Meta:
+        indexes = ((("person", "occurred_at"), False),)
+
+    def save(self, *args, **kwargs):
+        if self._pk is not None:
+            raise AppendOnly("consent events cannot be changed")
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        raise AppendOnly("consent events cannot be deleted")
+
+
+class Consent(BaseModel):
+    """The current state of one person's consent or objection for one purpose."""
+
+    person = ForeignKeyField(Person, backref="consents", on_delete="CASCADE")
+    purpose = CharField(max_length=40)
+    state = CharField(max_length=10)
+    updated_at = DateTimeField(default=clock.now)
+    event = ForeignKeyField(ConsentEvent, on_delete="CASCADE")
+
+    class Meta:
+        indexes = (
+            (("person", "purpose"), True),
+            (("purpose", "state", "person"), False),
+        )
+
+
+class Suppression(BaseModel):
+    """An address that must not be re-added without a new confirmed opt-in.
+
+    Only an HMAC of the normalised address is kept, keyed with a server secret,
+    so the list cannot be read back into addresses.
+    """
+
+    address_hash = CharField(max_length=64, primary_key=True)
+    reason = CharField(max_length=20)
+    created_at = DateTimeField(default=clock.now)

@@ -1,0 +1,192 @@
+"""Consent verbs: grant, withdraw, object, stop all marketing; the suppression list.
+
+Every change writes one `ConsentEvent` (with the exact wording shown, the
+notice version in force and a coarse network hint) and the matching
+`Consent` state in the same transaction. Callers own the transaction: these
+verbs run inside the `database.atomic()` of the action that causes them.
+"""
+import hashlib
+
+from flask import has_request_context, request
+from peewee import JOIN
+
+from .. import clock
+from ..accounts.models import Person, address_hash
+from ..logs import coarse_network
+from ..register import get_register
+from .models import Consent, ConsentEvent, ConsentWording, Suppression
+
+
+class NotAllowed(ValueError):
+    """The change does not fit the purpose's legal basis."""
+
+
+def wording(text, language):
+    """Store `text` once per version and return its SHA-256 (the proof of what was shown)."""
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    ConsentWording.insert(sha256=sha, language=language, text=text, created_at=clock.now()) \
+        .on_conflict_ignore().execute()
+    return sha
+
+
+def consent_wording(purpose, language):
+    """Return the SHA-256 of a consent purpose's own consent text in `language`."""
+    definition = get_register().purposes[purpose]
+    return wording(definition.consent_text[language], language)
+
+
+def network_hint():
+    """Return the coarse network of the current request (IPv4 /24, IPv6 /48), or ''."""
+    return coarse_network(request.remote_addr) if has_request_context() else ""
+
+
+def record(person, purpose, action, source_kind, source, wording_sha=None, confirmed_at=None,
+           network=None, reason=None, notice_version=None, when=None):
+    """Append one event and set the current state to match it."""
+    definition = get_register().purposes[purpose]
+    when = when or clock.now()
+    event = ConsentEvent.create(
+        person=person, purpose=purpose, action=action, basis=definition.basis, occurred_at=when,
+        source_kind=source_kind, source=str(source)[:64], wording=wording_sha,
+        notice_version=notice_version or get_register().notice_version, confirmed_at=confirmed_at,
+        network=network_hint() if network is None else network, reason=reason)
+    (Consent.insert(person=person, purpose=purpose, state=action, updated_at=when, event=event)
+     .on_conflict(conflict_target=[Consent.person, Consent.purpose],
+                  update={Consent.state: action, Consent.updated_at: when, Consent.event: event.id})
+     .execute())
+    return event
+
+
+def states(person):
+    """Return {purpose: state} for the person's recorded consents and objections."""
+    return {c.purpose: c.state for c in Consent.select(Consent.purpose, Consent.state)
+            .where(Consent.person == person)}
+
+
+def grant(person, purpose, source_kind, source, wording_sha, confirmed_at=None, network=None,
+          notice_version=None):
+    """Grant a consent purpose; return the event, or None if it was already granted."""
+    if get_register().purposes[purpose].basis != "consent":
+        raise NotAllowed(f"{purpose} does not rest on consent")
+    if states(person).get(purpose) == "granted":
+        return None
+    return record(person, purpose, "granted", source_kind, source, wording_sha, confirmed_at,
+                  network, notice_version=notice_version)
+
+
+def withdraw(person, purpose, source_kind, source, wording_sha=None):
+    """Withdraw a granted consent; return the event, or None if it was not granted.
+
+    When no direct-marketing consent is left, the address joins the
+    suppression list, so no form or import can bring it back unconfirmed.
+    """
+    if states(person).get(purpose) != "granted":
+        return None
+    event = record(person, purpose, "withdrawn", source_kind, source, wording_sha)
+    if get_register().purposes[purpose].direct_marketing and not _marketing_left(person):
+        suppress(person.email, "unsubscribed")
+    return event
+
+
+def object_to(person, purpose, source_kind, source, reason=None, wording_sha=None):
+    """Object to a legitimate-interest or direct-marketing purpose (Art. 21).
+
+    An objection to direct marketing is absolute and immediate: the address
+    is suppressed at once.
+    """
+    definition = get_register().purposes[purpose]
+    if definition.basis != "legitimate_interest" and not definition.direct_marketing:
+        raise NotAllowed(f"{purpose} cannot be objected to")
+    if states(person).get(purpose) == "objected":
+        return None
+    event = record(person, purpose, "objected", source_kind, source, wording_sha, reason=reason)
+    if definition.direct_marketing:
+        suppress(person.email, "objected")
+    return event
+
+
+def lift_objection(person, purpose, source_kind, source, wording_sha=None):
+    """Withdraw one's own objection to a legitimate-interest purpose."""
+    if get_register().purposes[purpose].basis != "legitimate_interest":
+        raise NotAllowed(f"{purpose} is not a legitimate-interest purpose")
+    if states(person).get(purpose) != "objected":
+        return None
+    return record(person, purpose, "withdrawn", source_kind, source, wording_sha)
+
+
+def stop_all_marketing(person, source_kind, source, wording_sha=None):
+    """Object to every direct-marketing purpose and withdraw every other consent (Art. 21(3)).
+
+    Return the events written.
+    """
+    events, current = [], states(person)
+    for purpose in get_register().purposes.values():
+        if purpose.direct_marketing and current.get(purpose.key) != "objected":
+            events.append(record(person, purpose.key, "objected", source_kind, source, wording_sha))
+        elif purpose.basis == "consent" and current.get(purpose.key) == "granted":
+            events.append(record(person, purpose.key, "withdrawn", source_kind, source, wording_sha))
+    suppress(person.email, "objected")
+    return events
+
+
+def _marketing_left(person):
+    marketing = [p.key for p in get_register().marketing_purposes()]
+    return Consent.select().where(Consent.person == person, Consent.purpose.in_(marketing),
+                                  Consent.state == "granted").exists()
+
+
+def is_suppressed(email):
+    """Return True when the address is on the suppression list."""
+    return Suppression.select().where(Suppression.address_hash == address_hash(email)).exists()
+
+
+def suppress(email, reason):
+    """Put the address on the suppression list (idempotent)."""
+    Suppression.insert(address_hash=address_hash(email), reason=reason, created_at=clock.now()) \
+        .on_conflict_ignore().execute()
+
+
+def lift_suppression(email):
+    """Take the address off the list: only after a new, confirmed opt-in."""
+    Suppression.delete().where(Suppression.address_hash == address_hash(email)).execute()
+
+
+def fill_email_hashes():
+    """Give every person without one the keyed hash of their address (after migrations)."""
+    for person in Person.select(Person.id, Person.email).where(Person.email_hash.is_null()):
+        Person.update(email_hash=address_hash(person.email)).where(Person.id == person.id).execute()
+
+
+def history(person):
+    """Return the person's consent events, newest first, with their wording."""
+    return list(ConsentEvent.select(ConsentEvent, ConsentWording)
+                .join(ConsentWording, JOIN.LEFT_OUTER)
+                .where(ConsentEvent.person == person)
+                .order_by(ConsentEvent.occurred_at.desc(), ConsentEvent.id.desc()))
+
+
+def export(person):
+    """Return the person's consents, their full history and suppression status."""
+    return {
+        "consents": [{"purpose": c.purpose, "state": c.state, "since": c.updated_at.isoformat()}
+                     for c in Consent.select().where(Consent.person == person).order_by(Consent.purpose)],
+        "consent_events": [{
+            "purpose": e.purpose, "action": e.action, "basis": e.basis,
+            "time": e.occurred_at.isoformat(), "source_kind": e.source_kind, "source": e.source,
+            "wording_sha256": e.wording_id, "wording": e.wording.text if e.wording_id else None,
+            "notice_version": e.notice_version,
+            "confirmed_at": e.confirmed_at.isoformat() if e.confirmed_at else None,
+            "network": e.network, "reason": e.reason,
+        } for e in reversed(history(person))],
+        "suppressed": is_suppressed(person.email),
+    }
+
+
+def erase(person):
+    """Remove the person's consent state; suppress the address so it is not re-added.
+
+    The events themselves go with the person row (ON DELETE CASCADE), the only
+    delete the ledger's triggers allow.
+    """
+    Consent.delete().where(Consent.person == person).execute()
+    suppress(person.email, "erased")

@@ -1,0 +1,21 @@
+"""Newsletter sign-up forms, double opt-in, preferences and one-click unsubscribe."""
+from flask import Blueprint
+
+bp = Blueprint("newsletter", __name__)
+
+
+def init_app(app):
+    """Register the newsletter pages and the hourly removal of unconfirmed sign-ups."""
+    from huey import crontab
+
+    from . import views  # noqa: F401  (routes attach to bp)
+    from .service import purge_unconfirmed
+
+    app.register_blueprint(bp)
+    huey = app.extensions["huey"]
+
+    def purge():
+        with app.app_context():
+            purge_unconfirmed()
+
+    huey.periodic_task(crontab(minute="17"), name="purge_unconfirmed")(purge)

@@ -1,0 +1,230 @@
+"""Public newsletter pages: sign-up forms, the embeddable form, confirmation,
+preferences without login, one-click unsubscribe and material downloads.
+
+`subscribe` and `unsubscribe` are the only views exempt from CSRF: the first
+is posted from other sites and guarded by double opt-in, a honeypot, rate
+limits and an origin allow-list; the second is RFC 8058 one-click, guarded by
+its signed token.
+"""
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, make_response, render_template, request, send_file, url_for
+
+from .. import csrf
+from ..htmx import is_partial_request, redirect_to, render_page
+from ..i18n import select_locale
+from ..limits import per_field, per_ip
+from ..register import get_register
+from ..translate import gettext as _
+from ..web import CSP, public
+from . import bp, links, service
+from .forms import PreferencesRequestForm, subscribe_form
+
+TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
+
+
+def form_or_404(form_key):
+    """Return the register's form definition with this key, or answer 404."""
+    definition = get_register().forms.get(form_key)
+    if definition is None:
+        abort(404)
+    return definition
+
+
+def own_origin():
+    parts = urlsplit(current_app.config["BASE_URL"])
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def frameable(response, definition):
+    """Let the form's allowed origins show this response in an iframe (HDR-01)."""
+    ancestors = " ".join(["'self'", *definition.allowed_origins])
+    response.headers["Content-Security-Policy"] = CSP.replace(
+        "frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+    return response
+
+
+@bp.route("/subscribe/<form_key>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+@per_ip("SUBSCRIBE_LIMIT_PER_IP")
+@per_field("SUBSCRIBE_LIMIT_PER_ADDRESS", "email")
+def subscribe(form_key):
+    """Show a sign-up form; on a valid post, mail the confirmation link (same answer for all)."""
+    definition = form_or_404(form_key)
+    origin = request.headers.get("Origin")
+    if request.method == "POST" and origin and origin not in (own_origin(), *definition.allowed_origins):
+        abort(403)
+    language = select_locale()
+    form = subscribe_form(definition, language)
+    embedded = (form.embed.data or request.args.get("embed")) == "1"
+    done = form.validate_on_submit()
+    if done and not form.website.data:  # a bot filled the hidden field: answer as usual, do nothing
+        service.subscribe(definition, form.email.data, form.name.data, form.chosen(), language)
+    context = dict(definition=definition, form=form, done=done, embedded=embedded, language=language)
+    status = 422 if form.errors else 200
+    page = "newsletter/embed.html" if embedded else "newsletter/subscribe.html"
+    response = render_page(page, "newsletter/_subscribe.html", status, **context)
+    return frameable(response, definition) if embedded else response
+
+
+@bp.get("/embed/<form_key>")
+@public
+def embed(form_key):
+    """The same sign-up form, laid out for an iframe on an allowed site."""
+    definition = form_or_404(form_key)
+    language = select_locale()
+    form = subscribe_form(definition, language, data={"embed": "1", "lang": language})
+    response = make_response(render_template("newsletter/embed.html", definition=definition, form=form,
+                                             done=False, embedded=True, language=language))
+    return frameable(response, definition)
+
+
+@bp.route("/subscribe/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm(token):
+    """Confirm a subscription: a GET shows a button, the POST confirms (CSRF-02)."""
+    pending = service.pending_for(token)
+    if request.method == "POST" and pending is not None:
+        person, form = service.confirm(token)
+        if person is not None:
+            return redirect_to("newsletter.confirmed", form_key=form.key if form else "-")
+    status = 200 if pending is not None else 404
+    titles = service.pending_titles(pending) if pending is not None else []
+    return render_template("newsletter/confirm.html", pending=pending, token=token, titles=titles), \
+        status, TOKEN_HEADERS
+
+
+@bp.get("/subscribe/confirmed/<form_key>")
+@public
+def confirmed(form_key):
+    """Tell the person their subscription is on, and what comes next."""
+    definition = get_register().forms.get(form_key)
+    return render_template("newsletter/confirmed.html", definition=definition)
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@public
+@per_ip("EMAIL_LIMIT_PER_IP")
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email")
+def preferences_request():
+    """Ask for the preferences link by email; the answer is the same for every address."""
+    form = PreferencesRequestForm()
+    if form.validate_on_submit():
+        service.send_preferences_link(form.email.data)
+        flash(_("If the address is in our register, a link to your email preferences is on its way."), "success")
+        return redirect_to("newsletter.preferences_request")
+    return render_page("newsletter/preferences_request.html", None, 422 if form.errors else 200, form=form)
+
+
+def person_or_404(token):
+    person = links.person_from_preferences(token)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.get("/preferences/<token>")
+@public
+def preferences(token):
+    """Show each newsletter and marketing consent with one control, without login."""
+    person = person_or_404(token)
+    return render_template("newsletter/preferences.html", **preferences_context(person, token)), TOKEN_HEADERS
+
+
+def preferences_context(person, token):
+    from ..consents.service import states
+    return dict(person=person, token=token, states=states(person),
+                purposes=get_register().consent_purposes(), masked=mask(person.email))
+
+
+def mask(email):
+    """Return the address with most of its local part hidden (m•••@example.fi)."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+@bp.post("/preferences/<token>/<purpose>")
+@public
+def change_preference(token, purpose):
+    """Grant or withdraw one consent from the preferences page (htmx in place)."""
+    person = person_or_404(token)
+    action = request.form.get("action")
+    definition = get_register().purposes.get(purpose)
+    if definition is None or definition.basis != "consent" or action not in ("grant", "withdraw"):
+        abort(400)
+    outcome = service.change(person, purpose, action, "link", "preferences", select_locale())
+    flash(outcome_message(outcome, action), "success")
+    if is_partial_request():
+        context = preferences_context(person, token)
+        return render_template("newsletter/_preference.html", p=definition, **context), 200, TOKEN_HEADERS
+    return redirect_to(url_for("newsletter.preferences", token=token) + f"#purpose-{purpose}")
+
+
+def outcome_message(outcome, action):
+    if outcome == "confirm":
+        return _("You earlier asked us to stop all marketing. To turn this back on, open the confirmation "
+                 "link we just sent to your email.")
+    if action == "grant":
+        return _("Thank you: your consent is saved.")
+    if action == "object":
+        return _("Your objection is saved. We no longer process your data for this purpose.")
+    if action == "lift":
+        return _("Your objection is withdrawn.")
+    return _("Done: your consent is withdrawn.")
+
+
+@bp.post("/preferences/<token>/stop")
+@public
+def stop_all(token):
+    """Unsubscribe from everything: object to all direct marketing in one action."""
+    person = person_or_404(token)
+    service.stop_all(person, "link", "preferences", stop_all_text(), select_locale())
+    flash(_("Done: you will get no more marketing from us. Messages about your own account and "
+            "orders still reach you."), "success")
+    return redirect_to("newsletter.preferences", token=token)
+
+
+def stop_all_text():
+    """The words beside the "stop all marketing" button, stored as the proof of what was shown."""
+    return _("Stop all marketing: no newsletters, marketing messages or free materials, and no "
+             "use of my data for marketing.")
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def unsubscribe(token):
+    """One-click unsubscribe (RFC 8058): a POST stops the mail at once; a GET only asks."""
+    person, purpose = links.from_unsubscribe(token)
+    if person is None or purpose not in get_register().purposes:
+        if request.method == "POST":
+            return _("This unsubscribe link is not valid."), 404, {"Content-Type": "text/plain; charset=utf-8"}
+        return render_template("newsletter/unsubscribe.html", valid=False), 404, TOKEN_HEADERS
+    definition = get_register().purposes[purpose]
+    if request.method == "POST":
+        one_click = request.form.get("List-Unsubscribe") == "One-Click"
+        service.unsubscribe(person, purpose, "one-click" if one_click else "unsubscribe")
+        if one_click:
+            return _("You are unsubscribed."), 200, {"Content-Type": "text/plain; charset=utf-8"}
+        return render_template("newsletter/unsubscribe.html", valid=True, done=True, purpose=definition,
+                               preferences_token=links.preferences_token(person)), 200, TOKEN_HEADERS
+    return render_template("newsletter/unsubscribe.html", valid=True, done=False, purpose=definition,
+                           token=token), 200, TOKEN_HEADERS
+
+
+@bp.get("/materials/<token>")
+@public
+def material(token):
+    """Download a free material from a 7-day link."""
+    person, form_key = links.from_material(token)
+    definition = get_register().forms.get(form_key) if person is not None else None
+    if definition is None or not definition.get("material_file"):
+        return render_template("newsletter/material_gone.html"), 404, TOKEN_HEADERS
+    path = current_app.config["MATERIALS_DIR"] / definition.material_file
+    if not path.is_file():
+        current_app.logger.error("material file %s is missing", path)
+        return render_template("newsletter/material_gone.html", missing=True), 404, TOKEN_HEADERS
+    response = send_file(path, as_attachment=True, download_name=definition.material_file, max_age=0)
+    response.headers.update(TOKEN_HEADERS)
+    return response

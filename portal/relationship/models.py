@@ -1,0 +1,25 @@
+"""The customer relationship log: what happened between a person and the business.
+
+An `Interaction` is a dated line such as "free material sent"; staff will add
+messages, actions, appointments and visits to the same log.
+"""
+from peewee import CharField, ForeignKeyField
+
+from .. import clock
+from ..accounts.models import Account, Person
+from ..db import BaseModel, DateTimeField
+
+KINDS = ("free_material_sent",)
+
+
+class Interaction(BaseModel):
+    """One dated event in a person's relationship with the business."""
+
+    person = ForeignKeyField(Person, backref="interactions", on_delete="CASCADE")
+    kind = CharField(max_length=32)
+    detail = CharField(max_length=200, default="")
+    staff = ForeignKeyField(Account, null=True, backref="+", on_delete="SET NULL")
+    occurred_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("person", "occurred_at"), False),)
