@@ -191,16 +191,21 @@ def change(person, purpose, action, source_kind, source, language):
     return "done" if event is not None else "unchanged"
 
 
-def unsubscribe(person, purpose, source):
-    """Stop mail for one purpose at once: withdraw a consent or object to an interest."""
+def unsubscribe(person, purpose, source, text, language):
+    """Stop mail for one purpose at once: withdraw a consent or object to an interest.
+
+    `text` is what the person acted on: the page's question, or for a
+    one-click POST from a mail program the RFC 8058 request itself.
+    """
     definition = get_register().purposes.get(purpose)
     if definition is None:
         return
     with database.atomic():
+        sha = consents.wording(text, language)
         if definition.basis == "consent":
-            consents.withdraw(person, purpose, "link", source)
+            consents.withdraw(person, purpose, "link", source, sha)
         elif definition.basis == "legitimate_interest":
-            consents.object_to(person, purpose, "link", source)
+            consents.object_to(person, purpose, "link", source, wording_sha=sha)
 
 
 def stop_all(person, source_kind, source, text, language):

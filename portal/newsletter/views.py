@@ -204,7 +204,13 @@ def unsubscribe(token):
     definition = get_register().purposes[purpose]
     if request.method == "POST":
         one_click = request.form.get("List-Unsubscribe") == "One-Click"
-        service.unsubscribe(person, purpose, "one-click" if one_click else "unsubscribe")
+        if one_click:  # a mail program's button: the request is all that was "shown"
+            language = person.language
+            text = f"List-Unsubscribe=One-Click (RFC 8058): {definition.title[language]}"
+        else:
+            language = select_locale()
+            text = _("Stop getting: %(title)s?", title=definition.text("title"))
+        service.unsubscribe(person, purpose, "one-click" if one_click else "unsubscribe", text, language)
         if one_click:
             return _("You are unsubscribed."), 200, {"Content-Type": "text/plain; charset=utf-8"}
         return render_template("newsletter/unsubscribe.html", valid=True, done=True, purpose=definition,
