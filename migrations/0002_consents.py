@@ -93,7 +93,7 @@ def up(migrator, db):
     db.create_tables([Suppression])
 
     migrator.migrate(migrator.add_column('person', 'email_hash', CharField(index=True, null=True, max_length=64)))
-    migrator.migrate(migrator.add_column('person', 'restricted_at', DateTimeField(null=True)))
+    migrator.migrate(migrator.add_column('person', 'restricted_at', DateTimeField(index=True, null=True)))
 
     # The ledger is append-only: no update, and no delete while its person
     # exists (erasing the person removes their events by ON DELETE CASCADE).
@@ -124,6 +124,7 @@ def down(migrator, db):
         db.execute_sql("DROP TRIGGER IF EXISTS consent_event_no_update")
         db.execute_sql("DROP TRIGGER IF EXISTS consent_event_no_delete")
     migrator.migrate(migrator.drop_index('person', 'person_email_hash'))
+    migrator.migrate(migrator.drop_index('person', 'person_restricted_at'))
     migrator.migrate(migrator.drop_column('person', 'restricted_at'))
     migrator.migrate(migrator.drop_column('person', 'email_hash'))
     migrator.migrate(migrator.drop_table('suppression'))

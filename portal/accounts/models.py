@@ -47,7 +47,7 @@ class Person(BaseModel):
     # Added by migration 0002 (hence last): the keyed hash that the suppression
     # list is matched against, and when processing was restricted (Art. 18).
     email_hash = CharField(max_length=64, null=True, index=True)
-    restricted_at = DateTimeField(null=True)
+    restricted_at = DateTimeField(null=True, index=True)
 
     def save(self, *args, **kwargs):
         """Save, keeping `email_hash` in step with the address."""

@@ -5,8 +5,13 @@ SQL, everything that stops processing: a consent that is not granted, an
 objection, a restriction (Art. 18), the suppression list, an account that is
 unverified or suspended. Legitimate-interest purposes (the community) reach
 only people with a verified, active (approved) account.
+
+The people who are blocked for every purpose are few, so they are gathered
+once in a non-correlated subquery (a hashed set for the database) instead of
+being looked up row by row: counting 650,000 reachable people among a million
+then reads only the consent index (benchmarks/audience.py).
 """
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from ..accounts.models import Account, Person
 from ..register import get_register
@@ -17,31 +22,35 @@ class UnknownPurpose(ValueError):
     """The purpose is not in the register definition."""
 
 
+def blocked_people(marketing):
+    """Return a subquery of the ids of people nobody may contact now."""
+    restricted = Person.select(Person.id).where(Person.restricted_at.is_null(False))
+    accounts = Account.select(Account.person).where(
+        Account.email_verified_at.is_null() | (Account.state == "suspended"))
+    blocked = restricted | accounts
+    if marketing:
+        suppressed = (Person.select(Person.id)
+                      .join(Suppression, on=(Suppression.address_hash == Person.email_hash)))
+        blocked = blocked | suppressed
+    return blocked
+
+
 def reachable_for(purpose):
     """Return the query of people who may be contacted for `purpose`."""
     definition = get_register().purposes.get(purpose)
     if definition is None:
         raise UnknownPurpose(purpose)
-    query = Person.select().where(Person.restricted_at.is_null())
+    blocked = blocked_people(definition.direct_marketing)
     if definition.basis == "consent":
-        query = query.join(Consent).where(Consent.purpose == purpose, Consent.state == "granted")
-    else:
-        objected = Consent.select(Consent.id).where(
-            Consent.person == Person.id, Consent.purpose == purpose, Consent.state == "objected")
-        query = query.where(~fn.EXISTS(objected))
+        return (Person.select().join(Consent, on=(Consent.person == Person.id))
+                .where(Consent.purpose == purpose, Consent.state == "granted",
+                       Consent.person.not_in(blocked)))
+    objected = Consent.select(Consent.person).where(Consent.purpose == purpose, Consent.state == "objected")
+    query = Person.select().where(Person.id.not_in(blocked), Person.id.not_in(objected))
     if definition.basis == "legitimate_interest":
         # Community and profile purposes concern people with an approved account.
-        query = query.join(Account, on=(Account.person == Person.id), join_type=JOIN.INNER).where(
+        query = query.join(Account, JOIN.INNER, on=(Account.person == Person.id)).where(
             Account.email_verified_at.is_null(False), Account.state == "active")
-    else:
-        blocked = Account.select(Account.id).where(
-            Account.person == Person.id,
-            Account.email_verified_at.is_null() | (Account.state == "suspended"))
-        query = query.where(~fn.EXISTS(blocked))
-    if definition.direct_marketing:
-        suppressed = Suppression.select(Suppression.address_hash).where(
-            Suppression.address_hash == Person.email_hash)
-        query = query.where(~fn.EXISTS(suppressed))
     return query
 
 
