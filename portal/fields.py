@@ -51,6 +51,25 @@ def field(f, form, hint=None, autocomplete=None, inputmode=None, autofocus=False
     return Markup("".join(parts))
 
 
+def textarea(f, form, hint=None, rows=4):
+    """Render a multi-line text field with its label, hint and error."""
+    fid = escape(f.id)
+    parts = [f'<div class="field{" has-error" if f.errors else ""}">\n<label for="{fid}">{escape(f.label.text)}</label>\n']
+    if hint:
+        parts.append(f'<p class="hint" id="{fid}-hint">{escape(hint)}</p>')
+    parts.append(_error(f))
+    attrs = f' maxlength="{int(f.flags.maxlength)}"' if f.flags.maxlength else ""
+    if hint or f.errors:
+        described = " ".join(x for x, show in ((f"{fid}-hint", hint), (f"{fid}-error", f.errors)) if show)
+        attrs += f' aria-describedby="{described}"'
+    if f.errors:
+        attrs += ' aria-invalid="true"'
+    if f.name == _first_error(form):
+        attrs += " autofocus"
+    parts.append(f'<textarea id="{fid}" name="{escape(f.name)}" rows="{int(rows)}"{attrs}>{escape(f.data or "")}</textarea>\n</div>')
+    return Markup("".join(parts))
+
+
 def checkbox(f, form, hint=None):
     """Render a checkbox with its label after it."""
     fid = escape(f.id)
@@ -107,5 +126,5 @@ def csrf():
 
 def init_app(app):
     """Offer the field helpers to every template."""
-    app.jinja_env.globals.update(field=field, checkbox=checkbox, radios=radios,
+    app.jinja_env.globals.update(field=field, checkbox=checkbox, radios=radios, textarea=textarea,
                                  error_summary=error_summary, csrf=csrf, csrf_token=csrf_token)

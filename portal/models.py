@@ -4,10 +4,14 @@ Migrations are checked against this list, and the privacy tests walk it to
 prove that every table holding personal data is accounted for.
 """
 from .accounts.models import Account, EmailToken, LoginSession, Person
+from .audit.models import AuditEntry
 from .consents.models import Consent, ConsentEvent, ConsentWording, Suppression
 from .mail.models import OutboxMessage
 from .newsletter.models import PendingSignup
+from .notice.models import NoticeVersion
 from .relationship.models import Interaction
+from .rights.models import DataRequest, Restriction
 
 MODELS = [Person, Account, LoginSession, EmailToken, OutboxMessage,
-          ConsentWording, ConsentEvent, Consent, Suppression, PendingSignup, Interaction]
+          ConsentWording, ConsentEvent, Consent, Suppression, PendingSignup, Interaction,
+          AuditEntry, Restriction, DataRequest, NoticeVersion]

@@ -163,15 +163,3 @@ def test_reachable_for_interest_purposes_needs_an_account_and_no_objection(app, 
         Person.create(email="tilaaja@example.fi", source="test", status="subscriber")
         ledger.object_to(objector, "community", "page", "test")
     assert reachable(app, "community") == {"jasen@example.fi"}
-
-
-def test_export_holds_the_history_and_erase_suppresses(app, member):
-    person = member().person
-    grant(app, person, "newsletter")
-    with app.test_request_context():
-        exported = ledger.export(person)
-        assert exported["consents"][0]["state"] == "granted"
-        event, = exported["consent_events"]
-        assert event["wording"].startswith("Haluan") and event["notice_version"] == "2025-12-21"
-        ledger.erase(person)
-        assert Consent.select().count() == 0 and ledger.is_suppressed("maija@example.fi")

@@ -10,13 +10,15 @@ from portal.config import PROJECT_ROOT
 from portal.web import CSP, public
 
 PUBLIC_ENDPOINTS = {
-    "static", "pages.home", "pages.privacy", "pages.health", "i18n.switch_language",
+    "static", "pages.home", "notice.privacy", "pages.health", "i18n.switch_language",
     "accounts.signup", "accounts.signup_done", "accounts.verify", "accounts.resend", "accounts.login",
     "accounts.reset_request", "accounts.reset", "devmail.inbox", "devmail.message",
     # Newsletter pages for people without an account; token pages check their signed token.
     "newsletter.subscribe", "newsletter.embed", "newsletter.confirm", "newsletter.confirmed",
     "newsletter.preferences_request", "newsletter.preferences", "newsletter.change_preference",
-    "newsletter.stop_all", "newsletter.unsubscribe", "newsletter.material",
+    "newsletter.stop_all", "newsletter.unsubscribe", "newsletter.material", "newsletter.erase",
+    "notice.version", "rights.request_form", "rights.request_sent", "rights.confirm_request",
+    "rights.request_export", "rights.erase_by_link",
 }
 
 

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 from flask import current_app
-from peewee import BooleanField, CharField, ForeignKeyField, TextField
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
 from ..db import BaseModel, DateTimeField
@@ -83,6 +83,8 @@ class Account(BaseModel):
     created_at = DateTimeField(default=clock.now)
     last_login_at = DateTimeField(null=True)
     password_changed_at = DateTimeField(default=clock.now)
+    # Added by migration 0003: the privacy notice version the member has seen.
+    notice_seen = IntegerField(null=True)
 
     # flask-login protocol
     is_anonymous = False

@@ -7,11 +7,12 @@ Answers never reveal whether an address is registered (AUTH-09).
 from ..translate import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import clock
+from .. import audit, clock
 from ..consents import service as ledger
 from ..db import database
 from ..logs import auth_event
 from ..mail.service import external_url, send_mail
+from ..notice import current as current_notice, current_label
 from ..register import get_register
 from . import passwords
 from .models import Account, Person, address_hash
@@ -51,7 +52,7 @@ def sign_up(name, email, username, password, phone, language, consents=()):
             waiting["profile"] = {"name": name, "phone": phone or None, "language": language}
         if consents:
             waiting.update(consents=[{"purpose": p, "wording": sha} for p, sha in consents],
-                           network=ledger.network_hint(), notice_version=get_register().notice_version)
+                           network=ledger.network_hint(), notice_version=current_label())
         try:
             with database.atomic():
                 account = Account.create(person=person, username=username,
@@ -112,6 +113,7 @@ def verify_email(raw):
         if waiting.get("profile"):
             Person.update(**waiting["profile"], updated_at=clock.now()).where(Person.id == person.id).execute()
         account.email_verified_at = clock.now()
+        account.notice_seen = current_notice()[0]  # the notice was linked from the sign-up form
         _grant_ticked_consents(person, waiting, account.email_verified_at)
         if account.state == "active" and get_register().requires_approval and account.role == "member":
             account.state = "pending_approval"
@@ -249,6 +251,7 @@ def confirm_email_change(raw):
         Person.update(email=new_email, email_hash=address_hash(new_email), updated_at=clock.now()) \
             .where(Person.id == person.id).execute()
         person.email = new_email
+        audit.record("profile_rectified", person, detail="fields: email")
         for address in (old_email, new_email):
             send_mail(address, "email_changed", _l("Your email address was changed"), person=person,
                       old_email=old_email, new_email=new_email,
@@ -258,10 +261,14 @@ def confirm_email_change(raw):
 
 
 def update_profile(person, name, phone, language):
-    """Save the person's name, phone and language."""
+    """Save the person's name, phone and language; record which fields changed (Art. 16)."""
+    new = {"name": name, "phone": phone or None, "language": language}
+    changed = [key for key, value in new.items() if getattr(person, key) != value]
+    if not changed:
+        return
     with database.atomic():
-        Person.update(name=name, phone=phone or None, language=language, updated_at=clock.now()) \
-            .where(Person.id == person.id).execute()
+        Person.update(**new, updated_at=clock.now()).where(Person.id == person.id).execute()
+        audit.record("profile_rectified", person, detail="fields: " + ", ".join(changed))
     person.name, person.phone, person.language = name, phone or None, language
 
 

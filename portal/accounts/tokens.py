@@ -14,6 +14,7 @@ LIFETIMES = {
     "verify_email": dt.timedelta(hours=24),
     "reset_password": dt.timedelta(minutes=30),
     "change_email": dt.timedelta(hours=24),
+    "erase": dt.timedelta(hours=24),
 }
 
 

@@ -13,6 +13,7 @@ from peewee import JOIN
 from .. import clock
 from ..accounts.models import Person, address_hash
 from ..logs import coarse_network
+from ..notice import current_label
 from ..register import get_register
 from .models import Consent, ConsentEvent, ConsentWording, Suppression
 
@@ -48,7 +49,7 @@ def record(person, purpose, action, source_kind, source, wording_sha=None, confi
     event = ConsentEvent.create(
         person=person, purpose=purpose, action=action, basis=definition.basis, occurred_at=when,
         source_kind=source_kind, source=str(source)[:64], wording=wording_sha,
-        notice_version=notice_version or get_register().notice_version, confirmed_at=confirmed_at,
+        notice_version=notice_version or current_label(), confirmed_at=confirmed_at,
         network=network_hint() if network is None else network, reason=reason)
     (Consent.insert(person=person, purpose=purpose, state=action, updated_at=when, event=event)
      .on_conflict(conflict_target=[Consent.person, Consent.purpose],
@@ -163,30 +164,3 @@ def history(person):
                 .join(ConsentWording, JOIN.LEFT_OUTER)
                 .where(ConsentEvent.person == person)
                 .order_by(ConsentEvent.occurred_at.desc(), ConsentEvent.id.desc()))
-
-
-def export(person):
-    """Return the person's consents, their full history and suppression status."""
-    return {
-        "consents": [{"purpose": c.purpose, "state": c.state, "since": c.updated_at.isoformat()}
-                     for c in Consent.select().where(Consent.person == person).order_by(Consent.purpose)],
-        "consent_events": [{
-            "purpose": e.purpose, "action": e.action, "basis": e.basis,
-            "time": e.occurred_at.isoformat(), "source_kind": e.source_kind, "source": e.source,
-            "wording_sha256": e.wording_id, "wording": e.wording.text if e.wording_id else None,
-            "notice_version": e.notice_version,
-            "confirmed_at": e.confirmed_at.isoformat() if e.confirmed_at else None,
-            "network": e.network, "reason": e.reason,
-        } for e in reversed(history(person))],
-        "suppressed": is_suppressed(person.email),
-    }
-
-
-def erase(person):
-    """Remove the person's consent state; suppress the address so it is not re-added.
-
-    The events themselves go with the person row (ON DELETE CASCADE), the only
-    delete the ledger's triggers allow.
-    """
-    Consent.delete().where(Consent.person == person).execute()
-    suppress(person.email, "erased")

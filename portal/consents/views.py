@@ -43,7 +43,8 @@ def change(purpose):
     if definition is None or action not in ACTIONS.get(definition.basis, ()):
         abort(400)
     person = me().person
-    outcome = newsletter.change(person, purpose, action, "page", "account_consents", select_locale())
+    reason = " ".join((request.form.get("reason") or "").split())[:500] or None
+    outcome = newsletter.change(person, purpose, action, "page", "account_consents", select_locale(), reason)
     flash(outcome_message(outcome, action), "success")
     if is_partial_request():
         return render_template("consents/_purpose.html", p=definition, oob_history=True,

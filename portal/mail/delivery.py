@@ -187,6 +187,10 @@ def _deliver_one(transport, row):
             return "unreachable"
         transport.close()  # start the next message on a fresh connection
         return "retry"
+    if row.purge_after_sending:  # e.g. the notice to an erased person's old address
+        OutboxMessage.delete().where(OutboxMessage.id == row.id).execute()
+        log.info("outbox %s sent and purged", row.id)
+        return "sent"
     keep = current_app.config["MAIL_KEEP_SENT_BODIES"]
     _finish(row, status="sent", sent_at=clock.now(), attempts=row.attempts + 1,
             last_error=None, **({} if keep else {"payload": None}))

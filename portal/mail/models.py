@@ -3,7 +3,7 @@
 The message itself (subject, parts, headers) is stored encrypted and is
 emptied once delivered; what stays is who it went to, which template, when.
 """
-from peewee import BlobField, CharField, ForeignKeyField, IntegerField
+from peewee import BlobField, BooleanField, CharField, ForeignKeyField, IntegerField
 
 from .. import clock
 from ..accounts.models import Person
@@ -28,6 +28,8 @@ class OutboxMessage(BaseModel):
     sent_at = DateTimeField(null=True)
     last_error = CharField(max_length=300, null=True)
     message_id = CharField(max_length=255, unique=True)
+    # Added by migration 0003: delete the whole row once delivered (the erasure notice).
+    purge_after_sending = BooleanField(default=False)
 
     class Meta:
         indexes = ((("status", "next_attempt_at"), False),)

@@ -14,8 +14,12 @@ from .crypto import seal
 from .models import OutboxMessage
 
 
-def send_mail(to, template, subject, person=None, language=None, headers=None, **context):
-    """Render `templates/email/<template>.txt|.html` and queue it for `to`."""
+def send_mail(to, template, subject, person=None, language=None, headers=None, purge_after_sending=False,
+              **context):
+    """Render `templates/email/<template>.txt|.html` and queue it for `to`.
+
+    With `purge_after_sending` the outbox row is deleted once delivered.
+    """
     language = language or (person.language if person is not None else current_language())
     headers = dict(headers or {})
     for name, value in headers.items():
@@ -33,7 +37,8 @@ def send_mail(to, template, subject, person=None, language=None, headers=None, *
     domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
     row = OutboxMessage.create(
         person=person, to_address=to, template=template, language=language,
-        payload=seal(message), message_id=f"<{uuid.uuid4().hex}@{domain}>")
+        payload=seal(message), message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        purge_after_sending=purge_after_sending)
     g.mail_queued = True
     return row
 

@@ -18,6 +18,7 @@ from ..consents.audience import is_reachable
 from ..consents.models import ConsentEvent
 from ..db import database
 from ..mail.service import external_url, send_mail
+from ..notice import current_label
 from ..register import get_register
 from ..relationship.models import Interaction
 from ..translate import lazy_gettext as _l
@@ -43,7 +44,7 @@ def request_confirmation(email, name, language, grants, source_kind, source):
     with database.atomic():
         PendingSignup.create(
             email=email, name=name or "", language=language, source_kind=source_kind, source=source,
-            grants=json.dumps(grants), notice_version=get_register().notice_version,
+            grants=json.dumps(grants), notice_version=current_label(),
             network=consents.network_hint(), token_hash=digest(raw),
             expires_at=clock.now() + CONFIRM_LIFETIME)
         purposes = [get_register().purposes[g["purpose"]].text("title", language) for g in grants]
@@ -161,7 +162,7 @@ def send_preferences_link(email):
                   link=external_url("newsletter.preferences", token=links.preferences_token(person)))
 
 
-def change(person, purpose, action, source_kind, source, language):
+def change(person, purpose, action, source_kind, source, language, reason=None):
     """Apply one change from a preferences or consent page; return 'done', 'confirm' or 'unchanged'.
 
     A grant for an address on the suppression list is not applied at once: it
@@ -183,7 +184,7 @@ def change(person, purpose, action, source_kind, source, language):
             event = consents.withdraw(person, purpose, source_kind, source, sha)
         elif action == "object":
             sha = consents.wording(definition.if_withdrawn[language], language)
-            event = consents.object_to(person, purpose, source_kind, source, wording_sha=sha)
+            event = consents.object_to(person, purpose, source_kind, source, reason=reason, wording_sha=sha)
         elif action == "lift":
             event = consents.lift_objection(person, purpose, source_kind, source)
         else:
@@ -228,16 +229,3 @@ def purge_unconfirmed(now=None):
                 EmailToken.delete().where(EmailToken.person == person).execute()
                 person.delete_instance(recursive=True)
     return signups, len(stale)
-
-
-def export(person):
-    """Return the sign-ups waiting for the person's confirmation."""
-    pending = PendingSignup.select().where(PendingSignup.email == person.email)
-    return {"pending_signups": [{"source": p.source, "created_at": p.created_at.isoformat(),
-                                 "purposes": [g["purpose"] for g in json.loads(p.grants)]}
-                                for p in pending]}
-
-
-def erase(person):
-    """Remove the sign-ups waiting for the person's confirmation."""
-    PendingSignup.delete().where(PendingSignup.email == person.email).execute()

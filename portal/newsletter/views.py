@@ -134,7 +134,7 @@ def preferences(token):
 
 def preferences_context(person, token):
     from ..consents.service import states
-    return dict(person=person, token=token, states=states(person),
+    return dict(person=person, token=token, states=states(person), has_account=person.accounts.exists(),
                 purposes=get_register().consent_purposes(), masked=mask(person.email))
 
 
@@ -189,6 +189,20 @@ def stop_all_text():
     """The words beside the "stop all marketing" button, stored as the proof of what was shown."""
     return _("Stop all marketing: no newsletters, marketing messages or free materials, and no "
              "use of my data for marketing.")
+
+
+@bp.post("/preferences/<token>/erase")
+@public
+def erase(token):
+    """A subscriber without an account asks to delete their data: a link is mailed to confirm."""
+    person = person_or_404(token)
+    if person.accounts.exists():
+        abort(400)
+    from ..rights.service import request_erasure_link
+    request_erasure_link(person)
+    flash(_("We sent a confirmation link to your email. Your data is deleted when you open it and press "
+            "the button."), "success")
+    return redirect_to("newsletter.preferences", token=token)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -40,6 +40,7 @@ class Register:
     """A validated register definition."""
 
     path: str
+    source: str
     register: Entry
     controller: Entry
     contact_person: Entry
@@ -96,9 +97,18 @@ def load_register(path):
     """Parse and validate the definition at `path`; raise RegisterError."""
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            text = fh.read().decode("utf-8")
     except OSError as exc:
         raise RegisterError(f"register definition {path}: cannot be read ({exc.strerror}).") from None
+    except UnicodeDecodeError:
+        raise RegisterError(f"register definition {path}: not UTF-8 text.") from None
+    return parse_register(text, path)
+
+
+def parse_register(text, path):
+    """Parse and validate a definition's TOML text (`path` names it in errors)."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RegisterError(f"register definition {path}: not valid TOML ({exc}).") from None
     problems = validate(data)
@@ -120,7 +130,7 @@ def load_register(path):
         tables[name] = entries
     keyed = {name: {e["key"]: e for e in tables[name]}
              for name in ("purposes", "categories", "recipients", "sources", "forms")}
-    return Register(path=str(path), cookies=tables["cookies"], changes=tables["changes"],
+    return Register(path=str(path), source=text, cookies=tables["cookies"], changes=tables["changes"],
                     **sections, **keyed)
 
 

@@ -135,6 +135,9 @@ SECTIONS = {
         "name": Field(text),
         "notice_version": Field(string),
         "website": Field(string, required=False),
+        # For the record of processing activities (Art. 30) and the notice.
+        "data_subjects": Field(text),
+        "security": Field(text),
     },
     "controller": {
         "name": Field(string),

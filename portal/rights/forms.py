@@ -1,0 +1,44 @@
+"""Forms of the rights pages, validated on the server with clear messages."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..accounts.forms import EMAIL_REQUIRED, PASSWORD_REQUIRED, required, valid_email
+from ..translate import lazy_gettext as _l
+
+TEXT_LIMIT = Length(max=2000, message=_l("Use at most 2000 characters."))
+
+RESTRICTION_CHOICES = [
+    SelectChoice("accuracy", _l("I contest the accuracy of my data (until it is checked)")),
+    SelectChoice("objection", _l("I have objected, and the objection is being considered")),
+    SelectChoice("unlawful", _l("The processing is unlawful, but I do not want the data erased")),
+    SelectChoice("legal_claim", _l("I need the data for a legal claim, though you no longer do")),
+]
+REQUEST_CHOICES = [
+    SelectChoice("access", _l("Access: a copy of my data and how it is processed")),
+    SelectChoice("portability", _l("Portability: my data in a machine-readable form")),
+    SelectChoice("rectification", _l("Rectification: correct my data")),
+    SelectChoice("erasure", _l("Erasure: delete my data")),
+    SelectChoice("restriction", _l("Restriction: only store my data for now")),
+    SelectChoice("objection", _l("Objection: stop a processing based on legitimate interest or marketing")),
+]
+
+
+class RestrictForm(FlaskForm):
+    reason = RadioField(_l("Why do you want processing restricted?"), choices=RESTRICTION_CHOICES,
+                        validators=[required(_l("Choose the reason."))])
+    details = TextAreaField(_l("Details (optional)"), [Optional(), TEXT_LIMIT])
+
+
+class DeleteForm(FlaskForm):
+    password = PasswordField(_l("Your password"), [required(PASSWORD_REQUIRED), Length(max=1024)])
+    understood = BooleanField(_l("I understand that this cannot be undone."),
+                              [DataRequired(message=_l("Tick the box to confirm that you understand."))])
+
+
+class RequestForm(FlaskForm):
+    email = EmailField(_l("Your email address"), [required(EMAIL_REQUIRED), valid_email])
+    kind = RadioField(_l("What do you ask for?"), choices=REQUEST_CHOICES,
+                      validators=[required(_l("Choose what you ask for."))])
+    details = TextAreaField(_l("Details (optional)"), [Optional(), TEXT_LIMIT])
+    website = EmailField(_l("Leave this empty"))  # honeypot

@@ -1,0 +1,161 @@
+"""The member's rights pages, and requests from people without an account.
+
+/account/data shows everything held, by the register's data categories;
+/account/export downloads it; /account/restrict and /account/delete restrict
+and erase. /privacy/request lets anyone ask, after proving their address.
+"""
+from flask import Response, abort, flash, render_template, request, stream_with_context, url_for
+
+from .. import audit, clock
+from ..accounts.access import fresh_password_required, me, member_required
+from ..accounts.passwords import verify_password
+from ..accounts.sessions import end_current_session
+from ..htmx import redirect_to, render_page
+from ..i18n import select_locale
+from ..limits import per_field, per_ip
+from ..register import get_register
+from ..translate import gettext as _
+from ..web import public
+from . import bp, service
+from .export import export_zip
+from .fields import NAMES, VALUES
+from .forms import DeleteForm, RequestForm, RestrictForm
+
+TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
+
+
+@bp.get("/account/data")
+@member_required
+def data():
+    """Show everything held about the member, by data category, with how it is processed."""
+    person = me().person
+    register = get_register()
+    categories = []
+    for category in register.categories.values():
+        values = [(NAMES.get(key, key), VALUES[key](person)) for key in category.fields]
+        recipients = [r for r in register.recipients.values() if set(r.fields) & set(category.fields)]
+        categories.append((category, values, recipients))
+    audit.record("data_viewed", person, detail="by the person")
+    return render_template("rights/data.html", categories=categories, person=person,
+                           restriction=service.active_restriction(person))
+
+
+def download(person, language, filename_prefix):
+    """Stream the person's export as an attachment that is never cached."""
+    name = f"{filename_prefix}-{clock.now():%Y-%m-%d}.zip"
+    return Response(stream_with_context(export_zip(person, language)), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/account/export", methods=["GET", "POST"])
+@fresh_password_required
+def export():
+    """Explain the export; a POST downloads it as a ZIP (after a fresh password entry)."""
+    if request.method == "POST":
+        person = me().person
+        audit.record("data_exported", person, detail="by the person")
+        return download(person, person.language, _("my-data"))
+    return render_template("rights/export.html")
+
+
+@bp.route("/account/restrict", methods=["GET", "POST"])
+@member_required
+def restrict():
+    """Ask to restrict processing with a reason, or see the restriction in force."""
+    person = me().person
+    restriction = service.active_restriction(person)
+    form = RestrictForm()
+    if restriction is None and form.validate_on_submit():
+        service.restrict(person, form.reason.data, form.details.data)
+        flash(_("Processing of your data is now restricted: we only store it. You get no marketing."), "success")
+        return redirect_to("rights.restrict")
+    return render_page("rights/restrict.html", None, 422 if form.errors else 200, form=form,
+                       restriction=restriction)
+
+
+@bp.post("/account/restrict/lift")
+@member_required
+def lift():
+    """Lift one's own restriction."""
+    if service.lift_restriction(me().person, by_person=True) is not None:
+        flash(_("The restriction is lifted. We process your data again as the privacy notice says."), "success")
+    return redirect_to("rights.restrict")
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@member_required
+def delete():
+    """Say exactly what is deleted and kept; with the password, erase the account."""
+    form = DeleteForm()
+    if form.validate_on_submit():
+        account = me()
+        if not verify_password(account.password_hash, form.password.data):
+            form.password.errors.append(_("The password is not right."))
+        else:
+            language = account.person.language
+            service.erase_person(account.person, by="self")
+            end_current_session(language=language)
+            flash(_("Your account and your data are deleted. A confirmation is on its way to your email."),
+                  "success")
+            return redirect_to("pages.home")
+    return render_page("rights/delete.html", None, 422 if form.errors else 200, form=form)
+
+
+@bp.route("/privacy/request", methods=["GET", "POST"])
+@public
+@per_ip("EMAIL_LIMIT_PER_IP")
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email")
+def request_form():
+    """Anyone can ask to use a right; the address is proven by an emailed link first."""
+    form = RequestForm()
+    if form.validate_on_submit():
+        if not form.website.data:
+            service.file_request(form.email.data, form.kind.data, form.details.data, select_locale())
+        return redirect_to("rights.request_sent")
+    return render_page("rights/request.html", None, 422 if form.errors else 200, form=form)
+
+
+@bp.get("/privacy/request/sent")
+@public
+def request_sent():
+    """Tell the person to confirm the request from their email."""
+    return render_template("rights/request_sent.html")
+
+
+@bp.route("/privacy/request/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm_request(token):
+    """Confirm a request: a GET shows a button, the POST confirms (mail scanners open links)."""
+    pending = service.request_for(token)
+    if request.method == "POST" and pending is not None:
+        done = service.confirm_request(token)
+        if done is not None:
+            return render_template("rights/request_confirmed.html", data_request=done), 200, TOKEN_HEADERS
+    status = 200 if pending is not None else 404
+    return render_template("rights/request_confirm.html", pending=pending, token=token), status, TOKEN_HEADERS
+
+
+@bp.route("/privacy/export/<token>", methods=["GET", "POST"])
+@public
+def request_export(token):
+    """Download the export a verified request was answered with (link valid 7 days)."""
+    person = service.person_from_export_token(token)
+    if person is None:
+        return render_template("rights/export_gone.html"), 404, TOKEN_HEADERS
+    if request.method == "POST":
+        audit.record("data_exported", person, detail="by request link")
+        return download(person, person.language, _("my-data"))
+    return render_template("rights/request_export.html", token=token), 200, TOKEN_HEADERS
+
+
+@bp.route("/privacy/erase/<token>", methods=["GET", "POST"])
+@public
+def erase_by_link(token):
+    """A subscriber without an account confirms deleting their data."""
+    person = service.erasure_target(token)
+    if request.method == "POST" and person is not None and service.erase_by_link(token):
+        return render_template("rights/erased.html"), 200, TOKEN_HEADERS
+    status = 200 if person is not None else 404
+    return render_template("rights/erase_confirm.html", valid=person is not None, token=token), \
+        status, TOKEN_HEADERS

@@ -1,0 +1,332 @@
+"""Member rights: see, download, correct, restrict, object, delete; requests without an account."""
+import datetime as dt
+import io
+import json
+import re
+import tracemalloc
+import zipfile
+
+import jsonschema
+import pytest
+from peewee import ForeignKeyField
+
+from support import BASE_URL, PASSWORD, Web, link_in, path_of, text_of
+from portal import clock
+from portal.accounts.models import Account, EmailToken, LoginSession, Person
+from portal.audit.models import AuditEntry
+from portal.config import PROJECT_ROOT
+from portal.consents import service as ledger
+from portal.consents.models import Consent, ConsentEvent, Suppression
+from portal.db import database
+from portal.mail.models import OutboxMessage
+from portal.models import MODELS
+from portal.newsletter.models import PendingSignup
+from portal.register import load_register
+from portal.relationship.models import Interaction
+from portal.rights import service
+from portal.rights.fields import NAMES, VALUES
+from portal.rights.models import DataRequest, Restriction
+from portal.rights.registry import concerns, covered_models
+
+SCHEMA = json.loads((PROJECT_ROOT / "docs" / "export-schema.json").read_text())
+NOT_PERSONAL = {"AuditEntry": "ids and actions only, never the data itself",
+                "NoticeVersion": "the published notice texts"}
+
+
+@pytest.fixture
+def signed_in(web, member):
+    account = member(name="Maija Meikäläinen")
+    with web.app.app_context():
+        Person.update(phone="040 765 4321").where(Person.id == account.person_id).execute()
+    web.login()
+    return account
+
+
+def fill_every_table(app, person):
+    """Give `person` a row in every table that can hold their data."""
+    with app.test_request_context():
+        ledger.grant(person, "newsletter", "page", "test", ledger.consent_wording("newsletter", "fi"))
+        Interaction.create(person=person, kind="free_material_sent", detail="opas.pdf")
+        PendingSignup.create(email=person.email, language="fi", source_kind="form", source="opas",
+                             grants='[{"purpose": "free_materials", "wording": null}]', notice_version="x",
+                             token_hash="f" * 64, expires_at=clock.now() + dt.timedelta(days=1))
+        Restriction.create(person=person, reason="accuracy", lifted_at=clock.now())
+        DataRequest.create(kind="access", email=person.email, person=person, due_at=clock.now())
+        EmailToken.create(person=person, purpose="verify_email", token_hash="e" * 64, expires_at=clock.now())
+        from portal.mail.service import send_mail
+        send_mail(person.email, "password_changed", "x", person=person, reset_link="http://x")
+
+
+def exported(response):
+    return zipfile.ZipFile(io.BytesIO(response.data))
+
+
+# ------------------------------------------------------------------ coverage
+
+def person_links(model):
+    return [f for f in model._meta.fields.values()
+            if isinstance(f, ForeignKeyField) and f.rel_model in (Person, Account)] or \
+        (["email"] if "email" in model._meta.fields and model is not Person else [])
+
+
+def test_every_table_linked_to_a_person_is_exported_and_erased():
+    covered = covered_models()
+    for model in MODELS:
+        if model.__name__ in NOT_PERSONAL:
+            continue
+        assert model in covered, f"{model.__name__} is in MODELS but no concern exports and erases it"
+    for module in concerns():
+        assert callable(module.export) and callable(module.erase)
+    linked = {m for m in MODELS if person_links(m) or m is Person}
+    assert linked <= set(covered)
+
+
+def test_every_field_of_both_registers_has_a_name_and_a_value_source():
+    for name in ("bloomlead.toml", "liikkuvat-puntit.toml"):
+        register = load_register(PROJECT_ROOT / "registers" / name)
+        keys = {f for c in register.categories.values() for f in c.fields}
+        assert keys <= set(NAMES) and keys <= set(VALUES), keys - set(NAMES) - set(VALUES)
+
+
+# ------------------------------------------------------------------ see
+
+def test_my_data_shows_every_category_with_how_it_is_processed(web, app, signed_in):
+    page = web.get("/account/data")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    register = app.extensions["register"]
+    for key, category in register.categories.items():
+        assert f'id="category-{key}"' in body and category.retention_text["fi"] in body
+    assert "Maija Meikäläinen" in body and "040 765 4321" in body and "maija@example.fi" in body
+    assert "argon2id" in body and "$argon2" not in body
+    assert "Hosting-palvelu / Hosting provider" in body and "Miksi" in body
+    with app.app_context():
+        assert AuditEntry.get().action == "data_viewed"
+
+
+# ------------------------------------------------------------------ download
+
+def test_export_needs_a_fresh_password(web, app, signed_in):
+    clock.travel(dt.timedelta(minutes=11))
+    web.get("/account")  # keep the session alive
+    response = web.get("/account/export")
+    assert response.status_code in (302, 303) and "/account/confirm-password" in response.headers["Location"]
+
+
+def test_export_is_a_zip_that_matches_the_schema_and_holds_every_table(web, app, signed_in, mailbox):
+    fill_every_table(app, signed_in.person)
+    response = web.post("/account/export")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert response.headers["Cache-Control"] == "no-store"
+    archive = exported(response)
+    data = json.loads(archive.read("data.json"))
+    jsonschema.validate(data, SCHEMA)
+    names = set(data["tables"])
+    assert {f"{n}.csv" for n in names} | {"data.json", "README.html"} == set(archive.namelist())
+    for table in ("person", "account", "login_sessions", "consents", "consent_events", "interactions",
+                  "pending_signups", "restrictions", "data_requests", "email_deliveries"):
+        assert data["tables"][table], f"{table} is empty in the export"
+    assert data["tables"]["person"][0]["phone"] == "040 765 4321"
+    assert data["tables"]["consent_events"][0]["wording"].startswith("Haluan")
+    readme = archive.read("README.html").decode()
+    assert '<html lang="fi">' in readme and "consent_events.csv" in readme and "wording_sha256" in readme
+    everything = b"".join(archive.read(n) for n in archive.namelist())
+    with app.app_context():
+        account = Account.get()
+        secrets = [account.password_hash, *[s.token_hash for s in LoginSession.select()], "e" * 64, "f" * 64]
+    for secret in secrets:
+        assert secret.encode() not in everything
+    assert b"$argon2" not in everything
+    with app.app_context():
+        assert AuditEntry.select().where(AuditEntry.action == "data_exported").count() == 1
+
+
+def test_committed_schema_is_the_one_the_code_describes(app):
+    from flask_babel import force_locale
+    from portal.rights.export import json_schema
+    with app.test_request_context(), force_locale("en"):
+        assert json.loads(json.dumps(json_schema())) == SCHEMA, "run: flask --app portal export-schema > docs/export-schema.json"
+
+
+def test_csv_cells_cannot_become_formulas(web, app, member):
+    account = member(name="=HYPERLINK(\"http://evil\")")
+    web.login()
+    archive = exported(web.post("/account/export"))
+    assert "'=HYPERLINK" in archive.read("person.csv").decode()
+
+
+def test_export_is_written_as_a_stream(app, member):
+    from portal.rights.export import export_zip
+    person = member().person
+    with app.test_request_context():
+        sha = ledger.consent_wording("newsletter", "fi")
+        rows = [dict(person=person.id, purpose="newsletter", action=("granted", "withdrawn")[n % 2],
+                     basis="consent", occurred_at=clock.now(), source_kind="page", source="bench",
+                     wording=sha, notice_version="2025-12-21", network="") for n in range(20000)]
+        with database.atomic():
+            for start in range(0, len(rows), 500):
+                ConsentEvent.insert_many(rows[start:start + 500]).execute()
+        tracemalloc.start()
+        chunks = total = 0
+        for chunk in export_zip(person, "fi"):
+            chunks, total = chunks + 1, total + len(chunk)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert chunks > 100  # handed out piece by piece, not built whole
+    assert peak < 6 * 1024 * 1024, f"peak {peak} bytes while streaming 20,000 events"
+
+
+# ------------------------------------------------------------------ correct
+
+def test_rectification_is_recorded_without_the_values(web, app, signed_in):
+    web.post("/account/profile", {"name": "Maija Virtanen", "phone": "040 765 4321", "language": "fi"})
+    with app.app_context():
+        entry = AuditEntry.get(AuditEntry.action == "profile_rectified")
+    assert entry.detail == "fields: name" and "Virtanen" not in entry.detail
+    assert entry.person_id == signed_in.person_id and entry.actor_id == signed_in.id
+
+
+# ------------------------------------------------------------------ restrict
+
+def test_restriction_stops_marketing_and_the_person_lifts_it(web, app, signed_in, mailbox):
+    web.post("/account/consents/newsletter", {"action": "grant"})
+    assert web.post("/account/restrict", {"reason": "nope"}).status_code == 422
+    assert web.post("/account/restrict", {"reason": "accuracy", "details": "Nimi väärin"}).status_code == 303
+    with app.test_request_context():
+        assert Person.get().restricted_at is not None
+        for purpose in app.extensions["register"].purposes:
+            assert not Person.reachable_for(purpose).where(Person.id == signed_in.person_id).exists()
+    assert "rajoitettu" in text_of(mailbox.last_to("maija@example.fi")).lower()
+    assert "rajoitettu" in web.get("/account/data").get_data(as_text=True)
+    web.post("/account/restrict/lift")
+    with app.test_request_context():
+        assert Person.get().restricted_at is None and Restriction.get().lifted_at is not None
+        assert Person.reachable_for("newsletter").exists()
+
+
+def test_staff_cannot_lift_a_restriction_without_telling_the_person_first(app, member):
+    person = member().person
+    with app.test_request_context():
+        service.restrict(person, "objection", "")
+        with pytest.raises(PermissionError):
+            service.lift_restriction(person, by_person=False)
+
+
+# ------------------------------------------------------------------ object
+
+def test_objection_to_a_legitimate_interest_keeps_the_reason(web, app, signed_in):
+    web.post("/account/consents/community", {"action": "object", "reason": "En halua yhteisöviestejä"})
+    with app.app_context():
+        event = ConsentEvent.get(ConsentEvent.purpose == "community")
+    assert event.action == "objected" and event.reason == "En halua yhteisöviestejä"
+
+
+# ------------------------------------------------------------------ delete
+
+def test_delete_page_says_what_is_deleted_and_what_is_kept(web, signed_in):
+    page = web.get("/account/delete").get_data(as_text=True)
+    assert "kirjanpitolaki" in page.lower() and "6 vuotta" in page and "tiiviste" in page
+
+
+def test_deleting_the_account_erases_everything_but_the_suppression_hash(web, app, signed_in, mailbox, backend):
+    fill_every_table(app, signed_in.person)
+    other = Web(app)
+    other.login()
+    assert web.post("/account/delete", {"password": "väärä salasana", "understood": "y"}).status_code == 422
+    response = web.post("/account/delete", {"password": PASSWORD, "understood": "y"})
+    assert response.status_code == 303
+    with app.app_context():
+        for model in MODELS:
+            for link in person_links(model):
+                if isinstance(link, str):
+                    left = model.select().where(model.email == "maija@example.fi")
+                else:
+                    owner = signed_in.person_id if link.rel_model is Person else signed_in.id
+                    left = model.select().where(link == owner)
+                assert not left.exists(), f"{model.__name__} still holds the erased person's rows"
+        assert Person.select().count() == 0 and Account.select().count() == 0
+        assert LoginSession.select().count() == 0 and ConsentEvent.select().count() == 0
+        assert Suppression.select().count() == 1
+        request_row = DataRequest.get()
+        assert request_row.email.startswith("erased:") and request_row.person_id is None
+        assert AuditEntry.select().where(AuditEntry.action == "person_erased").count() == 1
+    assert other.get("/account").status_code in (302, 303)  # every session ended
+    assert Web(app).login().status_code == 422  # the account is gone
+
+    notice = mailbox.last_to("maija@example.fi")
+    assert "poistimme" in text_of(notice).lower()
+    with app.app_context():
+        assert OutboxMessage.select().count() == 0  # the notice's row is purged once delivered
+
+    if backend == "sqlite":
+        with app.app_context():
+            database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        path = app.config["DATABASE_URL"][len("sqlite:///"):]
+        raw = open(path, "rb").read()
+        for value in ("maija@example.fi", "Maija Meikäläinen", "Meikäläinen", "040 765 4321"):
+            assert value.encode() not in raw, f"{value} is still in the database file"
+
+
+def test_subscriber_without_an_account_erases_themselves_from_preferences(web, app, mailbox):
+    web.post("/subscribe/newsletter", {"email": "tilaaja@example.fi"}, csrf=False)
+    web.post(path_of(link_in(mailbox.last_to("tilaaja@example.fi"))))
+    preferences = next(path_of(l) for l in re.findall(re.escape(BASE_URL) + r"/\S+",
+                                                      text_of(mailbox.last_to("tilaaja@example.fi")))
+                       if "/preferences/" in l)
+    assert web.post(f"{preferences}/erase").status_code == 303
+    with app.app_context():
+        assert Person.select().count() == 1  # nothing happens before the emailed link is used
+    link = path_of(link_in(mailbox.last_to("tilaaja@example.fi")))
+    assert "/privacy/erase/" in link and web.get(link).status_code == 200
+    assert web.post(link).status_code == 200
+    with app.app_context():
+        assert Person.select().count() == 0 and Suppression.select().count() == 1
+    assert web.post(link).status_code == 404
+
+
+# ------------------------------------------------------------------ requests without an account
+
+def test_access_request_is_answered_with_the_export_after_the_address_is_proven(web, app, mailbox):
+    web.post("/subscribe/newsletter", {"email": "tilaaja@example.fi"}, csrf=False)
+    web.post(path_of(link_in(mailbox.last_to("tilaaja@example.fi"))))
+    response = web.post("/privacy/request", {"email": "tilaaja@example.fi", "kind": "access"})
+    assert response.status_code == 303
+    unknown = web.post("/privacy/request", {"email": "tuntematon@example.fi", "kind": "access"})
+    assert unknown.headers["Location"] == response.headers["Location"]  # the same answer
+    with app.app_context():
+        row = DataRequest.get(DataRequest.email == "tilaaja@example.fi")
+        assert row.state == "unverified" and row.due_at.month == (row.received_at.month % 12) + 1
+    confirm = path_of(link_in(mailbox.last_to("tilaaja@example.fi")))
+    assert web.get(confirm).status_code == 200
+    assert web.post(confirm).status_code == 200
+    answer = mailbox.last_to("tilaaja@example.fi")
+    download = path_of(link_in(answer))
+    assert download.startswith("/privacy/export/") and web.get(download).status_code == 200
+    archive = exported(web.post(download))
+    jsonschema.validate(json.loads(archive.read("data.json")), SCHEMA)
+    with app.app_context():
+        assert DataRequest.get(DataRequest.email == "tilaaja@example.fi").state == "answered"
+    web.post(path_of(link_in(mailbox.last_to("tuntematon@example.fi"))))
+    assert "emme käsittele" in text_of(mailbox.last_to("tuntematon@example.fi")).lower() or \
+        "ei ole" in text_of(mailbox.last_to("tuntematon@example.fi")).lower()
+    clock.travel(dt.timedelta(days=7, minutes=1))
+    assert web.get(download).status_code == 404
+
+
+def test_other_requests_wait_for_staff_with_a_due_date(web, app, mailbox):
+    web.post("/privacy/request", {"email": "kirje@example.fi", "kind": "erasure", "details": "Poistakaa"})
+    web.post(path_of(link_in(mailbox.last_to("kirje@example.fi"))))
+    with app.app_context():
+        row = DataRequest.get()
+    assert row.state == "open" and row.verified_at is not None
+    assert "vastaamme" in text_of(mailbox.last_to("kirje@example.fi")).lower()
+
+
+@pytest.mark.parametrize("start, expected", [
+    (dt.datetime(2026, 1, 31, 12), dt.datetime(2026, 2, 28, 12)),
+    (dt.datetime(2028, 1, 31, 12), dt.datetime(2028, 2, 29, 12)),
+    (dt.datetime(2026, 12, 15, 9), dt.datetime(2027, 1, 15, 9)),
+])
+def test_one_calendar_month(start, expected):
+    assert service.add_months(start, 1) == expected
