@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app portal
 
 run: $(VENV)/installed
 	$(FLASK) db upgrade
-	@mkdir -p instance/materials && cp -n registers/materials/* instance/materials/ 2>/dev/null || true
+	@mkdir -p instance/materials && cp -n registers/materials/*.pdf instance/materials/ 2>/dev/null || true
 	$(FLASK) dev
 
 worker: $(VENV)/installed
