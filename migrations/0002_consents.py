@@ -29,7 +29,7 @@ def up(migrator, db):
     db.create_tables([ConsentWording])
 
     class ConsentEvent(Base):
-        person = ForeignKeyField(Person, on_delete='CASCADE')
+        person = ForeignKeyField(Person, on_delete='CASCADE', index=False)
         purpose = CharField(max_length=40)
         action = CharField(max_length=10)
         basis = CharField(max_length=20)
@@ -47,7 +47,7 @@ def up(migrator, db):
     db.create_tables([ConsentEvent])
 
     class Consent(Base):
-        person = ForeignKeyField(Person, on_delete='CASCADE')
+        person = ForeignKeyField(Person, on_delete='CASCADE', index=False)
         purpose = CharField(max_length=40)
         state = CharField(max_length=10)
         updated_at = DateTimeField()

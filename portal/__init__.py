@@ -30,7 +30,8 @@ def create_app(overrides=None, environ=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
 
     from . import db, fields, htmx, i18n, limits, logs, register, web
-    from . import accounts, consents, mail, newsletter, notice, pages, rights
+    from . import accounts, admin, breaches, consents, imports, mail, moderation, newsletter, notice, pages
+    from . import processors, rights, staff
 
     logs.init_app(app)
     db.init_app(app)
@@ -47,6 +48,12 @@ def create_app(overrides=None, environ=None):
     newsletter.init_app(app)
     rights.init_app(app)
     notice.init_app(app)
+    staff.init_app(app)
+    admin.init_app(app)
+    moderation.init_app(app)
+    processors.init_app(app)
+    imports.init_app(app)
+    breaches.init_app(app)
     pages.init_app(app)
     from .cli import init_app as init_cli
     init_cli(app)

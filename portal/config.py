@@ -65,6 +65,8 @@ def load_config(environ, instance_path):
         "SECRET_KEY": secret_key,
         "SUPPRESSION_KEY": _suppression_key(environ.get("PORTAL_SUPPRESSION_KEY"), secret_key),
         "MATERIALS_DIR": instance / "materials",
+        "REQUESTS_DIR": instance / "requests",
+        "IMPORTS_DIR": instance / "imports",
         "DATABASE_URL": _database_url(environ.get("PORTAL_DATABASE_URL"), instance),
         "BASE_URL": base_url,
         "SMTP_URL": smtp_url,
@@ -82,6 +84,8 @@ def load_config(environ, instance_path):
         # the cookie on every request would only re-sign it.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Endpoints that take files: a scanned letter, a subscriber import.
+        "LARGER_BODIES": {"requests.record": 6 * 1024 * 1024, "imports.form": 20 * 1024 * 1024},
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": secure,
         "BABEL_DEFAULT_LOCALE": "fi",
@@ -97,6 +101,7 @@ def load_config(environ, instance_path):
         "EMAIL_LIMIT_PER_IP": "20 per hour",
         "SIGNUP_LIMIT_PER_IP": "20 per hour",
         "SUBSCRIBE_LIMIT_PER_IP": "10 per minute;60 per hour",
+        "SECOND_FACTOR_LIMIT_PER_ACCOUNT": "5 per minute;30 per hour",
         "SUBSCRIBE_LIMIT_PER_ADDRESS": "3 per hour;6 per day",
     }
     return config

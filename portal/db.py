@@ -55,6 +55,27 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+def insert_rows(model, columns, rows, conflict=(), update=()):
+    """Insert many rows with one prepared statement (executemany); optionally upsert.
+
+    peewee's insert_many builds SQL with a parameter per value, which cost
+    more than the inserts themselves for an import of 100,000 rows.
+    """
+    if not rows:
+        return
+    db, table = database.obj, model._meta.table_name
+    names = [model._meta.fields[c].column_name for c in columns]
+    marks = ", ".join([db.param] * len(names))
+    sql = f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) VALUES ({marks})'
+    if conflict:
+        targets = ", ".join(f'"{model._meta.fields[c].column_name}"' for c in conflict)
+        sets = ", ".join(f'"{model._meta.fields[c].column_name}" = excluded."{model._meta.fields[c].column_name}"'
+                         for c in update)
+        sql += f" ON CONFLICT ({targets}) DO UPDATE SET {sets}" if update else f" ON CONFLICT ({targets}) DO NOTHING"
+    cursor = db.cursor()
+    cursor.executemany(sql, rows)
+
+
 def open_database(url):
     """Return a pooled peewee database for a sqlite:/// or postgresql:// URL."""
     parts = urlsplit(url)

@@ -48,6 +48,11 @@ def _limited(setting, key, only_failures):
     return decorator
 
 
+def per_key(setting, key, only_failures=False):
+    """Limit POSTs to a view per `key()` (e.g. the signed-in account) with the limit in `setting`."""
+    return _limited(setting, key, only_failures)
+
+
 def per_ip(setting):
     """Limit POSTs to a view per client address with the limit in `setting`."""
     return _limited(setting, lambda: "ip:" + client_ip(), only_failures=False)

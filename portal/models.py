@@ -5,13 +5,18 @@ prove that every table holding personal data is accounted for.
 """
 from .accounts.models import Account, EmailToken, LoginSession, Person
 from .audit.models import AuditEntry
+from .breaches.models import Breach, BreachNotice
 from .consents.models import Consent, ConsentEvent, ConsentWording, Suppression
 from .mail.models import OutboxMessage
+from .moderation.models import BlockedDomain
 from .newsletter.models import PendingSignup
 from .notice.models import NoticeVersion
+from .processors.models import ProcessorExport, ProcessorExportMember
 from .relationship.models import Interaction
 from .rights.models import DataRequest, Restriction
+from .staff.models import RecoveryCode
 
 MODELS = [Person, Account, LoginSession, EmailToken, OutboxMessage,
           ConsentWording, ConsentEvent, Consent, Suppression, PendingSignup, Interaction,
-          AuditEntry, Restriction, DataRequest, NoticeVersion]
+          AuditEntry, Restriction, DataRequest, NoticeVersion,
+          RecoveryCode, BlockedDomain, ProcessorExport, ProcessorExportMember, Breach, BreachNotice]

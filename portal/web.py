@@ -114,6 +114,15 @@ def init_app(app):
     app.jinja_env.globals["url_for"] = cached_url_for
     app.session_interface = CookieSessions()
 
+    def _body_limit():
+        # Runs before CSRFProtect reads the form: a few views (a scanned letter,
+        # an import file) may receive more than MAX_CONTENT_LENGTH.
+        larger = app.config["LARGER_BODIES"].get(request.endpoint)
+        if larger:
+            request.max_content_length = larger
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)
+
     @app.before_request
     def _deny_by_default():
         view = app.view_functions.get(request.endpoint)

@@ -15,6 +15,7 @@ from ..web import public, safe_next
 from . import bp, service
 from .access import login_required
 from ..consents import service as ledger
+from ..moderation.service import BLOCKED_DOMAIN, is_blocked as blocked_domain
 from .forms import EmailForm, LoginForm, ResetPasswordForm, signup_form
 from .sessions import end_current_session
 
@@ -32,6 +33,9 @@ def signup():
         if form.website.data:  # a bot filled the hidden field: answer as usual, do nothing
             return redirect_to("accounts.signup_done")
         consents = [(key, ledger.consent_wording(key, language)) for key in form.chosen_consents()]
+        if blocked_domain(form.email.data):
+            form.email.errors.append(BLOCKED_DOMAIN)
+            return render_page("accounts/signup.html", "accounts/_signup_form.html", 422, form=form)
         try:
             service.sign_up(form.name.data, form.email.data, form.username.data, form.password.data,
                             form.phone.data, language, consents)

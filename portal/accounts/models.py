@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 from flask import current_app
-from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import BlobField, BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
 from ..db import BaseModel, DateTimeField
@@ -21,6 +21,11 @@ PERSON_STATUSES = ("prospect", "subscriber", "member", "customer")
 def digest(secret):
     """Return the SHA-256 hex digest under which a token or session id is stored."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def name_key(name):
+    """Return the form of a name that staff search matches: case-folded, spaces collapsed."""
+    return " ".join((name or "").split()).casefold()[:100]
 
 
 def address_hash(email):
@@ -48,12 +53,22 @@ class Person(BaseModel):
     # list is matched against, and when processing was restricted (Art. 18).
     email_hash = CharField(max_length=64, null=True, index=True)
     restricted_at = DateTimeField(null=True, index=True)
+    # Added by migration 0004: the name case-folded in Python (SQLite's lower() knows
+    # only ASCII, and Finnish names have ä and ö), for staff search by name prefix.
+    name_key = CharField(max_length=100, null=True, index=True)
 
     def save(self, *args, **kwargs):
-        """Save, keeping `email_hash` in step with the address."""
+        """Save, keeping `email_hash` and `name_key` in step with the address and name."""
         if self.email and (self._pk is None or "email" in self._dirty):
             self.email_hash = address_hash(self.email)
+        if self._pk is None or "name" in self._dirty:
+            self.name_key = name_key(self.name)
         return super().save(*args, **kwargs)
+
+    @staticmethod
+    def name_fields(name):
+        """Return the columns to write when the name changes in an UPDATE."""
+        return {"name": name, "name_key": name_key(name)}
 
     @property
     def first_name(self):
@@ -78,13 +93,18 @@ class Account(BaseModel):
     username = CharField(max_length=30, unique=True)
     password_hash = CharField(max_length=255)
     role = CharField(max_length=16, default="member")
-    state = CharField(max_length=20, default="active")
-    email_verified_at = DateTimeField(null=True)
+    state = CharField(max_length=20, default="active", index=True)
+    email_verified_at = DateTimeField(null=True, index=True)
     created_at = DateTimeField(default=clock.now)
     last_login_at = DateTimeField(null=True)
     password_changed_at = DateTimeField(default=clock.now)
     # Added by migration 0003: the privacy notice version the member has seen.
     notice_seen = IntegerField(null=True)
+    # Added by migration 0004: staff second factor. The secret is stored encrypted
+    # (portal/crypto.py); the last accepted time step makes each code work once.
+    totp_secret = BlobField(null=True)
+    totp_enabled_at = DateTimeField(null=True)
+    totp_last_step = IntegerField(null=True)
 
     # flask-login protocol
     is_anonymous = False
@@ -130,6 +150,8 @@ class LoginSession(BaseModel):
     reauthenticated_at = DateTimeField(null=True)
     device = CharField(max_length=80, default="")
     network = CharField(max_length=50, default="")
+    # Added by migration 0004: when this session passed the staff second factor.
+    second_factor_at = DateTimeField(null=True)
 
 
 class EmailToken(BaseModel):

@@ -111,7 +111,8 @@ def verify_email(raw):
             return None
         waiting = token_data(token)
         if waiting.get("profile"):
-            Person.update(**waiting["profile"], updated_at=clock.now()).where(Person.id == person.id).execute()
+            profile = {**waiting["profile"], **Person.name_fields(waiting["profile"]["name"])}
+            Person.update(**profile, updated_at=clock.now()).where(Person.id == person.id).execute()
         account.email_verified_at = clock.now()
         account.notice_seen = current_notice()[0]  # the notice was linked from the sign-up form
         _grant_ticked_consents(person, waiting, account.email_verified_at)
@@ -262,12 +263,14 @@ def confirm_email_change(raw):
 
 def update_profile(person, name, phone, language):
     """Save the person's name, phone and language; record which fields changed (Art. 16)."""
-    new = {"name": name, "phone": phone or None, "language": language}
-    changed = [key for key, value in new.items() if getattr(person, key) != value]
+    new = {"phone": phone or None, "language": language}
+    changed = (["name"] if person.name != name else [])
+    changed += [key for key, value in new.items() if getattr(person, key) != value]
     if not changed:
         return
     with database.atomic():
-        Person.update(**new, updated_at=clock.now()).where(Person.id == person.id).execute()
+        Person.update(**new, **Person.name_fields(name), updated_at=clock.now()) \
+            .where(Person.id == person.id).execute()
         audit.record("profile_rectified", person, detail="fields: " + ", ".join(changed))
     person.name, person.phone, person.language = name, phone or None, language
 

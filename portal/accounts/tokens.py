@@ -15,6 +15,7 @@ LIFETIMES = {
     "reset_password": dt.timedelta(minutes=30),
     "change_email": dt.timedelta(hours=24),
     "erase": dt.timedelta(hours=24),
+    "staff_invite": dt.timedelta(hours=72),
 }
 
 

@@ -32,7 +32,8 @@ class ConsentWording(BaseModel):
 class ConsentEvent(BaseModel):
     """One grant, withdrawal or objection, with its proof. Never changed."""
 
-    person = ForeignKeyField(Person, backref="consent_events", on_delete="CASCADE")
+    # Indexed by (person, occurred_at) below; a second index on person alone would only slow writes.
+    person = ForeignKeyField(Person, backref="consent_events", on_delete="CASCADE", index=False)
     purpose = CharField(max_length=40)
     action = CharField(max_length=10)
     basis = CharField(max_length=20)
@@ -60,7 +61,7 @@ class ConsentEvent(BaseModel):
 class Consent(BaseModel):
     """The current state of one person's consent or objection for one purpose."""
 
-    person = ForeignKeyField(Person, backref="consents", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="consents", on_delete="CASCADE", index=False)  # see (person, purpose)
     purpose = CharField(max_length=40)
     state = CharField(max_length=10)
     updated_at = DateTimeField(default=clock.now)

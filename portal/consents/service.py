@@ -153,9 +153,11 @@ def lift_suppression(email):
 
 
 def fill_email_hashes():
-    """Give every person without one the keyed hash of their address (after migrations)."""
+    """Give every person their address hash and name key where missing (after migrations)."""
     for person in Person.select(Person.id, Person.email).where(Person.email_hash.is_null()):
         Person.update(email_hash=address_hash(person.email)).where(Person.id == person.id).execute()
+    for person in Person.select(Person.id, Person.name).where((Person.name_key.is_null()) & (Person.name != "")):
+        Person.update(**Person.name_fields(person.name)).where(Person.id == person.id).execute()
 
 
 def history(person):

@@ -109,7 +109,7 @@ def _person_for(pending):
     if person.status == "prospect":
         changes["status"] = "subscriber"
     if not person.name and pending.name:
-        changes["name"] = pending.name
+        changes.update(Person.name_fields(pending.name))
     if changes:
         Person.update(updated_at=clock.now(), **changes).where(Person.id == person.id).execute()
         for key, value in changes.items():

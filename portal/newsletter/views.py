@@ -14,6 +14,7 @@ from .. import csrf
 from ..htmx import is_partial_request, redirect_to, render_page
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
+from ..moderation.service import BLOCKED_DOMAIN, is_blocked
 from ..register import get_register
 from ..translate import gettext as _
 from ..web import CSP, public
@@ -59,6 +60,9 @@ def subscribe(form_key):
     form = subscribe_form(definition, language)
     embedded = (form.embed.data or request.args.get("embed")) == "1"
     done = form.validate_on_submit()
+    if done and is_blocked(form.email.data):
+        form.email.errors.append(BLOCKED_DOMAIN)
+        done = False
     if done and not form.website.data:  # a bot filled the hidden field: answer as usual, do nothing
         service.subscribe(definition, form.email.data, form.name.data, form.chosen(), language)
     context = dict(definition=definition, form=form, done=done, embedded=embedded, language=language)

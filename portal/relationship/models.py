@@ -3,13 +3,13 @@
 An `Interaction` is a dated line such as "free material sent"; staff will add
 messages, actions, appointments and visits to the same log.
 """
-from peewee import CharField, ForeignKeyField
+from peewee import CharField, ForeignKeyField, TextField
 
 from .. import clock
 from ..accounts.models import Account, Person
 from ..db import BaseModel, DateTimeField
 
-KINDS = ("free_material_sent",)
+KINDS = ("free_material_sent", "message", "action")
 
 
 class Interaction(BaseModel):
@@ -20,6 +20,8 @@ class Interaction(BaseModel):
     detail = CharField(max_length=200, default="")
     staff = ForeignKeyField(Account, null=True, backref="+", on_delete="SET NULL")
     occurred_at = DateTimeField(default=clock.now)
+    # Added by migration 0004: what staff wrote about a message or an action.
+    note = TextField(default="")
 
     class Meta:
         indexes = ((("person", "occurred_at"), False),)

@@ -10,7 +10,8 @@ def export(person):
     """Return the person's relationship log, oldest first."""
     return [Table("interactions", _l("Our dealings with you"), [
         Field("time", _l("When")), Field("kind", _l("What happened")), Field("detail", _l("Details")),
-    ], lambda: ({"time": iso(i.occurred_at), "kind": i.kind, "detail": i.detail}
+        Field("note", _l("Notes")),
+    ], lambda: ({"time": iso(i.occurred_at), "kind": i.kind, "detail": i.detail, "note": i.note}
                 for i in Interaction.select().where(Interaction.person == person)
                 .order_by(Interaction.occurred_at, Interaction.id).iterator()))]
 

@@ -11,10 +11,11 @@ def init_app(app):
     import click
     from flask_babel import force_locale
 
-    from . import views  # noqa: F401  (routes attach to bp)
+    from . import admin_views, views  # noqa: F401  (routes attach to bp)
     from .export import json_schema
 
     app.register_blueprint(bp)
+    app.register_blueprint(admin_views.bp)
 
     @app.cli.command("export-schema")
     def export_schema():

@@ -1,5 +1,5 @@
 """Restrictions of processing (Art. 18) and data-subject requests (Art. 12, 15-21)."""
-from peewee import CharField, ForeignKeyField, TextField
+from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
 from ..accounts.models import Person
@@ -37,3 +37,11 @@ class DataRequest(BaseModel):
     state = CharField(max_length=12, default="unverified")
     answered_at = DateTimeField(null=True)
     token_hash = CharField(max_length=64, null=True, unique=True)
+    # Added by migration 0004: staff handling (Art. 12(3) extension, the reply, a scanned letter).
+    recorded_by = IntegerField(null=True)  # staff account id, for letters and emails
+    extended_until = DateTimeField(null=True)
+    extension_reason = CharField(max_length=2000, default="")
+    extension_sent_at = DateTimeField(null=True)
+    reply = TextField(default="")
+    closed_at = DateTimeField(null=True)
+    attachment = CharField(max_length=100, null=True)  # file name under instance/requests/

@@ -38,7 +38,13 @@ def export(person):
 
 
 def erase(person):
-    """Remove restrictions; keep each request as a record, without the address or details."""
+    """Remove restrictions and scanned letters; keep each request as a record, without the address."""
+    from .service import attachment_path
     Restriction.delete().where(Restriction.person == person).execute()
+    for request in DataRequest.select().where(_requests(person), DataRequest.attachment.is_null(False)):
+        path = attachment_path(request)
+        if path is not None:
+            path.unlink()
+    DataRequest.update(attachment=None, reply="").where(_requests(person)).execute()
     DataRequest.update(email="erased:" + address_hash(person.email)[:16], details="", person=None,
                        token_hash=None).where(_requests(person)).execute()

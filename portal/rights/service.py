@@ -25,6 +25,14 @@ from .registry import concerns
 EXPORT_LINK_DAYS = 7
 
 
+class NotNow(PermissionError):
+    """The action is not allowed in the request's or restriction's present state."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
 def add_months(moment, months):
     """Return the same time `months` calendar months later (31 Jan + 1 = 28/29 Feb)."""
     month = moment.month - 1 + months
@@ -60,7 +68,7 @@ def lift_restriction(person, by_person=True):
         if restriction is None:
             return None
         if not by_person and restriction.lift_notice_at is None:
-            raise PermissionError("tell the person before lifting their restriction (Art. 18(3))")
+            raise NotNow("tell_first")  # Art. 18(3)
         Restriction.update(lifted_at=clock.now()).where(Restriction.id == restriction.id).execute()
         Person.update(restricted_at=None).where(Person.id == person.id).execute()
         person.restricted_at = None
@@ -68,7 +76,7 @@ def lift_restriction(person, by_person=True):
     return restriction
 
 
-def erase_person(person, by="self"):
+def erase_person(person, by="self", notify=True):
     """Erase everything about `person` in one transaction; keep only the suppression hash.
 
     Every concern erases its own tables; the person row goes last, taking the
@@ -83,8 +91,9 @@ def erase_person(person, by="self"):
         for concern in concerns():
             concern.erase(person)
         Person.delete().where(Person.id == person_id).execute()
-        send_mail(email, "erased", _l("Your data has been deleted"), language=language,
-                  purge_after_sending=True)
+        if notify:
+            send_mail(email, "erased", _l("Your data has been deleted"), language=language,
+                      purge_after_sending=True)
         audit.record("person_erased", person_id, detail=f"by {by}")
 
 
@@ -179,3 +188,119 @@ def erase_by_link(raw):
             return False
         erase_person(token.person, by="link")
     return True
+
+
+# ------------------------------------------------------------ staff handling (the request queue)
+
+ATTACHMENT_TYPES = {b"%PDF": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG": "png"}
+
+
+def effective_due(request):
+    """Return when a request must be answered: its due date, or the extended one."""
+    return request.extended_until or request.due_at
+
+
+def queue():
+    """Return the verified requests not yet closed, by effective due date."""
+    rows = list(DataRequest.select().where(DataRequest.state.in_(("open", "answered")),
+                                           DataRequest.closed_at.is_null()))
+    return sorted(rows, key=lambda r: (effective_due(r), r.id))
+
+
+def record_request(email, kind, channel, received_at, details, attachment, by):
+    """Record a request that came by email or letter, with the scanned letter if any."""
+    with database.atomic():
+        person = Person.get_or_none(Person.email == email)
+        row = DataRequest.create(kind=kind, channel=channel, email=email, person=person, details=details or "",
+                                 language=person.language if person else "fi", received_at=received_at,
+                                 due_at=add_months(received_at, 1), verified_at=clock.now(), state="open",
+                                 recorded_by=by.id)
+        if attachment is not None:
+            DataRequest.update(attachment=_store_attachment(row.id, attachment)).where(DataRequest.id == row.id).execute()
+        audit.record("data_request_recorded", person, detail=f"request {row.id}: {kind} by {channel}", actor=by)
+    return row
+
+
+def _store_attachment(request_id, data):
+    kind = next((ext for magic, ext in ATTACHMENT_TYPES.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise ValueError("not a PDF, JPEG or PNG file")
+    folder = current_app.config["REQUESTS_DIR"]
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{request_id}-{secrets.token_hex(8)}.{kind}"
+    (folder / name).write_bytes(data)
+    return name
+
+
+def attachment_path(request):
+    """Return the stored scan of a request, or None."""
+    if not request.attachment:
+        return None
+    path = current_app.config["REQUESTS_DIR"] / request.attachment
+    return path if path.is_file() else None
+
+
+def extend(request, months, reason, by):
+    """Extend the deadline by one or two months; only before the first month ends, with a message."""
+    if request.extended_until is not None or months not in (1, 2):
+        raise NotNow("extended_once")
+    if not reason:
+        raise NotNow("no_reason")
+    if clock.now() >= request.due_at:
+        raise NotNow("too_late")
+    with database.atomic():
+        until = add_months(request.due_at, months)
+        DataRequest.update(extended_until=until, extension_reason=reason, extension_sent_at=clock.now()) \
+            .where(DataRequest.id == request.id).execute()
+        send_mail(request.email, "request_extended", _l("We need more time for your request"),
+                  person=request.person, language=request.language, until=until, reason=reason)
+        audit.record("data_request_extended", request.person_id, detail=f"request {request.id}: +{months} months",
+                     actor=by)
+
+
+def send_export(request, by):
+    """Answer an access or portability request with a 7-day download link."""
+    person = request.person
+    if person is None:
+        raise NotNow("no_person")
+    with database.atomic():
+        send_mail(request.email, "request_export", _l("Your data"), person=person, language=request.language,
+                  link=external_url("rights.request_export", token=export_token(person)), days=EXPORT_LINK_DAYS)
+        DataRequest.update(state="answered", answered_at=clock.now()).where(DataRequest.id == request.id).execute()
+        audit.record("data_exported", person, detail=f"request {request.id}: link sent", actor=by)
+
+
+def erase_for_request(request, by):
+    """Erase the person of an erasure request (the same service as self-service erasure)."""
+    person = request.person
+    if person is None:
+        raise NotNow("no_person")
+    with database.atomic():
+        DataRequest.update(state="answered", answered_at=clock.now()).where(DataRequest.id == request.id).execute()
+        erase_person(person, by=f"staff for request {request.id}")
+
+
+def announce_lift(person, when, by):
+    """Tell the person their restriction will be lifted (Art. 18(3)); lifting is allowed afterwards."""
+    with database.atomic():
+        restriction = active_restriction(person)
+        if restriction is None:
+            return None
+        Restriction.update(lift_notice_at=clock.now()).where(Restriction.id == restriction.id).execute()
+        send_mail(person.email, "restriction_lifting", _l("Your restriction will be lifted"), person=person,
+                  when=when)
+        audit.record("restriction_lift_announced", person, actor=by)
+    return restriction
+
+
+def close(request, reply, by):
+    """Close a request with a reply that is emailed to the person."""
+    if not reply:
+        raise NotNow("no_reply")
+    with database.atomic():
+        now = clock.now()
+        DataRequest.update(state="closed", reply=reply, closed_at=now,
+                           answered_at=request.answered_at or now).where(DataRequest.id == request.id).execute()
+        send_mail(request.email, "request_reply", _l("Answer to your request"), person=request.person,
+                  language=request.language, reply=reply, kind=request.kind)
+        audit.record("data_request_closed", request.person_id, detail=f"request {request.id}", actor=by)

@@ -1,0 +1,11 @@
+"""Staff pages about people: dashboard, search, a person's page, the audit log."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+
+def init_app(app):
+    """Register the admin pages."""
+    from . import views  # noqa: F401  (routes attach to bp)
+
+    app.register_blueprint(bp)

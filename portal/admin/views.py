@@ -1,0 +1,133 @@
+"""Staff pages about people: the dashboard, search, a person's page, the audit log.
+
+Opening a person's page writes an audit row (AC-06); search terms are posted,
+never put in URLs that logs keep.
+"""
+import datetime as dt
+
+from flask import abort, flash, render_template, request, url_for
+
+from .. import audit
+from ..accounts.access import me
+from ..accounts.models import Account, LoginSession, Person
+from ..accounts.sessions import end_sessions
+from ..audit.models import AuditEntry
+from ..consents.service import history, states
+from ..htmx import redirect_to, render_page
+from ..register import get_register
+from ..relationship.models import Interaction
+from ..rights.models import DataRequest, Restriction
+from ..staff.access import staff_required
+from ..translate import gettext as _
+from . import bp, people
+from .forms import LogForm, ReasonForm, SearchForm, choices
+
+
+@bp.get("/admin")
+@staff_required()
+def home():
+    """Show what needs attention: approvals, requests by due date, restrictions."""
+    from ..moderation.service import pending_approval
+    soon = DataRequest.select().where(DataRequest.state == "open").order_by(DataRequest.due_at).limit(5)
+    restricted = Person.select().where(Person.restricted_at.is_null(False)).limit(20)
+    return render_template("admin/home.html", pending=pending_approval()[:20], requests=list(soon),
+                           restricted=list(restricted))
+
+
+def search_form():
+    form = SearchForm()
+    form.purpose.choices = choices(("", _("any purpose")), *[(p.key, p.text("title")) for p in
+                                                             get_register().purposes.values() if p.basis != "contract"])
+    return form
+
+
+@bp.route("/admin/people", methods=["GET", "POST"])
+@staff_required()
+def people_list():
+    """Search people by email or name prefix or exact username, filter, and page on (htmx live)."""
+    form = search_form()
+    if request.method == "POST" and not form.validate():
+        abort(400)
+    rows, cursor = people.search(form.q.data, form.status.data, form.state.data, form.purpose.data or None,
+                                 form.sort.data or "newest", form.cursor.data or None)
+    return render_page("admin/people.html", "admin/_results.html", form=form, rows=rows, next_cursor=cursor,
+                       after=bool(form.cursor.data))
+
+
+def person_or_404(person_id):
+    person = Person.get_or_none(Person.id == person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.get("/admin/people/<int:person_id>")
+@staff_required()
+def person(person_id):
+    """Show everything about a person to staff; the look is audited."""
+    person = person_or_404(person_id)
+    audit.record("person_viewed", person)
+    account = person.accounts.first()
+    return render_template(
+        "admin/person.html", person=person, account=account, states=states(person), history=history(person),
+        sessions=list(LoginSession.select().where(LoginSession.account == account)) if account else [],
+        requests=list(DataRequest.select().where(DataRequest.person == person).order_by(DataRequest.id.desc())),
+        restriction=Restriction.select().where(Restriction.person == person, Restriction.lifted_at.is_null()).first(),
+        log=list(Interaction.select().where(Interaction.person == person).order_by(Interaction.occurred_at.desc())),
+        trail=list(AuditEntry.select().where(AuditEntry.person_id == person.id).order_by(AuditEntry.id.desc()).limit(100)),
+        log_form=LogForm(), reason_form=ReasonForm())
+
+
+@bp.post("/admin/people/<int:person_id>/log")
+@staff_required()
+def add_log(person_id):
+    """Add a message or an action to the person's relationship log."""
+    person = person_or_404(person_id)
+    form = LogForm()
+    if form.validate_on_submit():
+        from ..relationship.service import record
+        record(person, form.kind.data, form.detail.data, form.note.data, form.occurred_at.data, me())
+        flash(_("Saved to the log."), "success")
+    else:
+        flash(_("The entry was not saved: %(problem)s", problem=next(iter(form.errors.values()))[0]), "error")
+    return redirect_to(url_for("admin.person", person_id=person.id) + "#log")
+
+
+@bp.post("/admin/people/<int:person_id>/sessions/end")
+@staff_required()
+def end_person_sessions(person_id):
+    """End every session of the person's account (SES-08)."""
+    person = person_or_404(person_id)
+    account = person.accounts.first()
+    if account is not None:
+        count = end_sessions(account)
+        audit.record("sessions_ended", person, detail=f"{count} sessions")
+        flash(_("%(count)s sessions ended.", count=count), "success")
+    return redirect_to(url_for("admin.person", person_id=person.id) + "#sessions")
+
+
+@bp.get("/admin/audit")
+@staff_required("admin")
+def audit_log():
+    """Who did what to whom and when; filter by staff member, person, action and date."""
+    query = AuditEntry.select().order_by(AuditEntry.id.desc())
+    args = request.args
+    if args.get("actor", "").isdigit():
+        query = query.where(AuditEntry.actor_id == int(args["actor"]))
+    if args.get("person", "").isdigit():
+        query = query.where(AuditEntry.person_id == int(args["person"]))
+    if args.get("action"):
+        query = query.where(AuditEntry.action == args["action"][:40])
+    for name, op in (("from", "ge"), ("to", "lt")):
+        try:
+            day = dt.date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            continue
+        moment = dt.datetime.combine(day + dt.timedelta(days=1 if op == "lt" else 0), dt.time())
+        query = query.where(AuditEntry.occurred_at >= moment if op == "ge" else AuditEntry.occurred_at < moment)
+    if args.get("before", "").isdigit():
+        query = query.where(AuditEntry.id < int(args["before"]))
+    entries = list(query.limit(101))
+    actions = [a for (a,) in AuditEntry.select(AuditEntry.action).distinct().order_by(AuditEntry.action).tuples()]
+    return render_template("admin/audit.html", entries=entries[:100], more=len(entries) > 100, actions=actions,
+                           args=args)

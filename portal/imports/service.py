@@ -1,0 +1,198 @@
+"""Importing subscribers from a CSV with their consent evidence, dry run first.
+
+Required columns: email, consent_date (ISO date or time), consent_source (the
+form or document that proves the consent), purposes (consent purpose keys
+separated by spaces). Optional: name, language. A row without evidence is
+rejected and listed, never invited; an address on the suppression list is
+skipped and counted. The file is read as a stream and written in batches,
+so memory does not grow with its length.
+"""
+import csv
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+
+from .. import audit, clock
+from ..accounts.forms import normalise_email
+from ..accounts.models import Person, address_hash, name_key
+from ..consents.models import Consent, ConsentEvent
+from ..db import database, insert_rows
+from ..register import get_register
+from ..translate import lazy_gettext as _l
+
+REQUIRED = ("email", "consent_date", "consent_source", "purposes")
+# An everyday ASCII address (RFC 5322 dot-atom at a dotted host name); anything else goes
+# through email_validator, which is exact but too slow to run 100,000 times.
+PLAIN_ADDRESS = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
+                           r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+BATCH = 5000
+DETAIL_LIMIT = 1000
+
+
+@dataclass
+class Report:
+    """What an import did, or would do."""
+
+    rows: int = 0
+    imported: int = 0
+    unchanged: int = 0
+    suppressed: int = 0
+    rejected: int = 0
+    problems: list = field(default_factory=list)  # (line, reason), the first DETAIL_LIMIT
+
+    def reject(self, line, reason):
+        self.rejected += 1
+        if len(self.problems) < DETAIL_LIMIT:
+            self.problems.append((line, reason))
+
+
+class BadFile(ValueError):
+    """The file is not a CSV with the required columns."""
+
+
+def store(upload_bytes, folder):
+    """Keep an uploaded file until it is imported; return its token."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.csv"):  # uploads not imported within a day are dropped
+        if old.stat().st_mtime < clock.timestamp() - 24 * 3600:
+            old.unlink()
+    token = secrets.token_urlsafe(16)
+    (folder / f"{token}.csv").write_bytes(upload_bytes)
+    return token
+
+
+def _rows(path):
+    """Yield (line number, row dict) from the CSV; raise BadFile when the columns are wrong."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        sample = fh.read(4096)
+        fh.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.DictReader(fh, dialect=dialect)
+        columns = [c.strip().lower() for c in (reader.fieldnames or [])]
+        missing = [c for c in REQUIRED if c not in columns]
+        if missing:
+            raise BadFile(", ".join(missing))
+        reader.fieldnames = columns
+        for number, row in enumerate(reader, start=2):
+            yield number, {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def plausible_email(email):
+    """Return True for a valid address: a quick ASCII check, the full validator otherwise."""
+    if len(email) <= 254 and PLAIN_ADDRESS.match(email):
+        return True
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def _check(number, row, consent_purposes, report):
+    """Return the cleaned row, or None after recording why it is rejected."""
+    email = normalise_email(row.get("email"))
+    if not plausible_email(email):
+        report.reject(number, _l("invalid email address"))
+        return None
+    if not row.get("consent_date") or not row.get("consent_source"):
+        report.reject(number, _l("no consent evidence (consent_date and consent_source are required)"))
+        return None
+    try:
+        when = dt.datetime.fromisoformat(row["consent_date"])
+    except ValueError:
+        report.reject(number, _l("consent_date is not an ISO date such as 2025-03-14"))
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if when > clock.now():
+        report.reject(number, _l("consent_date is in the future"))
+        return None
+    purposes = [p for p in row["purposes"].replace(",", " ").split() if p]
+    unknown = [p for p in purposes if p not in consent_purposes]
+    if not purposes or unknown:
+        report.reject(number, _l("unknown or missing purposes: %(purposes)s", purposes=" ".join(unknown) or "-"))
+        return None
+    language = row.get("language") if row.get("language") in ("fi", "en") else "fi"
+    return {"email": email, "name": " ".join((row.get("name") or "").split())[:100], "language": language,
+            "when": when, "source": row["consent_source"][:64], "purposes": purposes}
+
+
+def run(path, dry_run, by=None):
+    """Import (or with `dry_run` only check) the file at `path`; return a Report."""
+    consent_purposes = {p.key for p in get_register().consent_purposes()}
+    report, batch = Report(), []
+    for number, row in _rows(path):
+        report.rows += 1
+        checked = _check(number, row, consent_purposes, report)
+        if checked is not None:
+            batch.append((number, checked))
+        if len(batch) >= BATCH:
+            _batch(batch, dry_run, report)
+            batch = []
+    if batch:
+        _batch(batch, dry_run, report)
+    if not dry_run and by is not None:
+        audit.record("subscribers_imported", None, actor=by,
+                     detail=f"{report.imported} imported, {report.suppressed} suppressed, {report.rejected} rejected")
+    return report
+
+
+def _lookup(sql, values):
+    """Run a SELECT whose `{}` is a list of `values` (one prepared statement, no query builder)."""
+    if not values:
+        return []
+    marks = ", ".join([database.obj.param] * len(values))
+    return database.execute_sql(sql.format(marks), list(values)).fetchall()
+
+
+def _batch(batch, dry_run, report):
+    """Check one batch against the register and, unless dry, write it."""
+    for _, row in batch:
+        row["hash"] = address_hash(row["email"])
+    suppressed = {h for (h,) in _lookup('SELECT address_hash FROM suppression WHERE address_hash IN ({})',
+                                        [row["hash"] for _, row in batch])}
+    with database.atomic():
+        existing = dict(_lookup('SELECT email, id FROM person WHERE email IN ({})', [r["email"] for _, r in batch]))
+        granted = set(_lookup("SELECT person_id, purpose FROM consent WHERE state IN ('granted', 'objected') "
+                              "AND person_id IN ({})", list(existing.values())))
+        todo, seen = [], set()
+        for number, row in batch:
+            if row["hash"] in suppressed:
+                report.suppressed += 1
+                continue
+            if row["email"] in seen:
+                report.reject(number, _l("the same address appears twice"))
+                continue
+            seen.add(row["email"])
+            person_id = existing.get(row["email"])
+            wanted = [p for p in row["purposes"] if (person_id, p) not in granted]
+            if not wanted:
+                report.unchanged += 1
+                continue
+            report.imported += 1
+            todo.append((row, wanted))
+        if dry_run or not todo:
+            return
+        now = str(clock.now())  # as peewee stores it; skips sqlite3's per-value datetime adapter
+        new = [row for row, _ in todo if row["email"] not in existing]
+        insert_rows(Person, ("email", "name", "name_key", "language", "source", "status", "created_at",
+                             "updated_at", "email_hash"),
+                    [(r["email"], r["name"], name_key(r["name"]), r["language"], "import", "subscriber", now, now,
+                      r["hash"]) for r in new])
+        existing.update(_lookup('SELECT email, id FROM person WHERE email IN ({})', [r["email"] for r in new]))
+        events = [(existing[row["email"]], purpose, "granted", "consent", str(row["when"]), "import", row["source"],
+                   "import", "") for row, wanted in todo for purpose in wanted]
+        insert_rows(ConsentEvent, ("person", "purpose", "action", "basis", "occurred_at", "source_kind", "source",
+                                   "notice_version", "network"), events)
+        latest = {(person, purpose): event for event, person, purpose in _lookup(
+            "SELECT id, person_id, purpose FROM consent_event WHERE source_kind = 'import' AND person_id IN ({}) "
+            "ORDER BY id", list({e[0] for e in events}))}
+        insert_rows(Consent, ("person", "purpose", "state", "updated_at", "event"),
+                    [(e[0], e[1], "granted", now, latest[(e[0], e[1])]) for e in events],
+                    conflict=("person", "purpose"), update=("state", "updated_at", "event"))

@@ -1,0 +1,140 @@
+"""Staff second factor (AUTH-11): TOTP with single-use codes, and recovery codes.
+
+The secret is stored encrypted; a code is accepted once (its time step is
+remembered) within one step of drift; ten recovery codes are shown once and
+kept only as SHA-256 digests.
+"""
+import secrets
+
+import pyotp
+import segno
+from markupsafe import Markup
+
+from .. import audit, clock
+from ..accounts.models import Account, LoginSession, digest
+from ..crypto import decrypt, encrypt
+from ..db import database
+from ..mail.service import send_mail
+from ..register import get_register
+from ..translate import lazy_gettext as _l
+from .models import RecoveryCode
+
+STEP = 30
+RECOVERY_CODES = 10
+
+
+def secret_of(account):
+    """Return the account's TOTP secret (base32), or None."""
+    if account.totp_secret is None:
+        return None
+    raw = decrypt("totp", account.totp_secret)
+    return raw.decode() if raw is not None else None
+
+
+def begin_enrolment(account):
+    """Store a new, not yet enabled secret for `account` (replacing a pending one); return it."""
+    secret = pyotp.random_base32()
+    Account.update(totp_secret=encrypt("totp", secret.encode()), totp_enabled_at=None, totp_last_step=None) \
+        .where(Account.id == account.id).execute()
+    account.totp_secret, account.totp_enabled_at = encrypt("totp", secret.encode()), None
+    return secret
+
+
+def provisioning_uri(account, secret):
+    """Return the otpauth:// URI an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=account.username,
+                                               issuer_name=get_register().register.site_name)
+
+
+def qr_svg(uri):
+    """Return the QR code of `uri` as inline SVG, drawn on the server (no script, no request)."""
+    return Markup(segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff"))
+
+
+def matching_step(secret, code):
+    """Return the time step at which `code` is valid (one step of drift), or None."""
+    code = "".join((code or "").split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp, now = pyotp.TOTP(secret), clock.timestamp()
+    for offset in (0, -1, 1):
+        moment = now + offset * STEP
+        if secrets.compare_digest(totp.at(moment), code):
+            return int(moment // STEP)
+    return None
+
+
+def _use_step(account, step):
+    """Accept a step only if it is newer than the last one used (a code works once)."""
+    query = Account.update(totp_last_step=step).where(
+        Account.id == account.id, Account.totp_last_step.is_null() | (Account.totp_last_step < step))
+    return query.execute() == 1
+
+
+def finish_enrolment(account, code, session):
+    """Enable the pending secret if `code` fits; return the new recovery codes, or None."""
+    secret = secret_of(account)
+    step = matching_step(secret, code) if secret and account.totp_enabled_at is None else None
+    if step is None:
+        return None
+    with database.atomic():
+        now = clock.now()
+        Account.update(totp_enabled_at=now, totp_last_step=step).where(Account.id == account.id).execute()
+        account.totp_enabled_at, account.totp_last_step = now, step
+        codes = _new_recovery_codes(account)
+        _passed(session)
+        audit.record("second_factor_enrolled", account.person, actor=account)
+        send_mail(account.person.email, "second_factor_changed", _l("Two-step verification was turned on"),
+                  person=account.person, change="enrolled")
+    return codes
+
+
+def _new_recovery_codes(account):
+    RecoveryCode.delete().where(RecoveryCode.account == account).execute()
+    codes = ["-".join(secrets.token_hex(3) for _ in range(2)) for _ in range(RECOVERY_CODES)]
+    RecoveryCode.insert_many([{"account": account.id, "code_hash": digest(code), "created_at": clock.now()}
+                              for code in codes]).execute()
+    return codes
+
+
+def _passed(session):
+    LoginSession.update(second_factor_at=clock.now()).where(LoginSession.id == session.id).execute()
+    session.second_factor_at = clock.now()
+
+
+def verify(account, code, session):
+    """Pass the second factor with a TOTP code or an unused recovery code; return True if it fits."""
+    secret = secret_of(account) if account.totp_enabled_at else None
+    if secret is None:
+        return False
+    with database.atomic():
+        step = matching_step(secret, code)
+        if step is not None and _use_step(account, step):
+            _passed(session)
+            return True
+        cleaned = "".join((code or "").split()).lower()
+        used = RecoveryCode.update(used_at=clock.now()).where(
+            RecoveryCode.account == account, RecoveryCode.code_hash == digest(cleaned),
+            RecoveryCode.used_at.is_null()).execute()
+        if used:
+            _passed(session)
+            audit.record("recovery_code_used", account.person, actor=account)
+            return True
+    return False
+
+
+def recovery_codes_left(account):
+    """Return how many unused recovery codes the account has."""
+    return RecoveryCode.select().where(RecoveryCode.account == account, RecoveryCode.used_at.is_null()).count()
+
+
+def reset(account, by):
+    """Turn the second factor off (an admin's reset): codes gone, sessions ended, the person told."""
+    with database.atomic():
+        Account.update(totp_secret=None, totp_enabled_at=None, totp_last_step=None) \
+            .where(Account.id == account.id).execute()
+        RecoveryCode.delete().where(RecoveryCode.account == account).execute()
+        LoginSession.delete().where(LoginSession.account == account).execute()
+        audit.record("second_factor_reset", account.person, actor=by)
+        send_mail(account.person.email, "second_factor_changed", _l("Two-step verification was reset"),
+                  person=account.person, change="reset")

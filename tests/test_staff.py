@@ -1,0 +1,125 @@
+"""Staff access: the second factor (AUTH-11), roles (AC-02), invitations and role changes."""
+import datetime as dt
+import re
+
+import pyotp
+import pytest
+
+from support import PASSWORD, Web, link_in, path_of
+from staff_support import enrolled_staff, totp_code
+from portal import clock
+from portal.accounts.models import Account, LoginSession
+from portal.audit.models import AuditEntry
+from portal.staff.models import RecoveryCode
+
+ADMIN_ONLY = ("/admin/staff", "/admin/audit", "/admin/requests", "/admin/processors", "/admin/import",
+              "/admin/breaches")
+STAFF_PAGES = ("/admin", "/admin/people", "/admin/moderation")
+
+
+def admin_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
+
+
+def test_members_get_403_on_every_staff_page_and_fragment(app, web, member):
+    member()
+    web.login()
+    for rule in admin_rules(app):
+        url = re.sub(r"<(?:int:)?[^>]+>", "1", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            for htmx in (False, True):
+                response = web.post(url, htmx=htmx) if method == "POST" else web.get(url, htmx=htmx)
+                if rule.endpoint in ("staff.enrol", "staff.second_factor"):
+                    assert response.status_code == 403, (rule.rule, method)
+                else:
+                    assert response.status_code == 403, (rule.rule, method, response.status_code)
+
+
+def test_moderators_get_403_on_admin_only_pages(app, member):
+    _, web = enrolled_staff(app, member, role="moderator")
+    for path in STAFF_PAGES:
+        assert web.get(path).status_code == 200, path
+    for path in ADMIN_ONLY:
+        assert web.get(path).status_code == 403, path
+    assert web.post("/admin/breaches/new", {}).status_code == 403
+    assert web.post("/admin/processors/mailchimp/export").status_code == 403
+
+
+def test_staff_must_enrol_an_authenticator_before_any_staff_page(app, web, member):
+    account = member(email="uusi@example.fi", role="admin")
+    web.login("uusi@example.fi", PASSWORD)
+    response = web.get("/admin/people")
+    assert response.status_code in (302, 303) and "/admin/2fa/enrol" in response.headers["Location"]
+    page = web.get("/admin/2fa/enrol").get_data(as_text=True)
+    assert "<svg" in page and 'class="segno"' in page  # the QR code drawn on the server
+    secret = re.search(r'<code class="secret" hx-disable>([A-Z2-7]+)</code>', page).group(1)
+    with app.app_context():
+        stored = bytes(Account.get_by_id(account.id).totp_secret)
+    assert secret.encode() not in stored  # kept encrypted
+    assert web.post("/admin/2fa/enrol", {"code": "000000"}).status_code == 422
+    done = web.post("/admin/2fa/enrol", {"code": pyotp.TOTP(secret).at(clock.timestamp())})
+    codes = re.findall(r"<li><code>([0-9a-f]{6}-[0-9a-f]{6})</code></li>", done.get_data(as_text=True))
+    assert done.status_code == 200 and len(set(codes)) == 10
+    assert web.get("/admin/people").status_code == 200
+    with app.app_context():
+        assert RecoveryCode.select().count() == 10
+        assert AuditEntry.select().where(AuditEntry.action == "second_factor_enrolled").exists()
+
+
+def test_a_code_works_once_and_recovery_codes_work_once(app, member):
+    account, _ = enrolled_staff(app, member)
+    fresh = Web(app)
+    fresh.login("admin@example.fi", PASSWORD)
+    assert fresh.get("/admin").headers["Location"].startswith("/admin/2fa")
+    used = totp_code(app, account.id)
+    assert fresh.post("/admin/2fa", {"code": used}).status_code == 422  # already used by the first login
+    clock.travel(dt.timedelta(seconds=31))
+    assert fresh.post("/admin/2fa", {"code": totp_code(app, account.id)}).status_code == 303
+    with app.test_request_context():
+        from portal.staff.totp import _new_recovery_codes
+        codes = _new_recovery_codes(Account.get_by_id(account.id))
+    third = Web(app)
+    third.login("admin@example.fi", PASSWORD)
+    assert third.post("/admin/2fa", {"code": codes[0]}).status_code == 303
+    fourth = Web(app)
+    fourth.login("admin@example.fi", PASSWORD)
+    assert fourth.post("/admin/2fa", {"code": codes[0]}).status_code == 422
+
+
+def test_staff_sessions_time_out_after_15_idle_minutes(app, member):
+    _, web = enrolled_staff(app, member)
+    clock.travel(dt.timedelta(minutes=16))
+    assert web.get("/admin").status_code in (302, 303)
+
+
+def test_admin_invites_a_moderator_who_joins(app, member, mailbox):
+    _, web = enrolled_staff(app, member)
+    assert web.post("/admin/staff/invite", {"email": "moderaattori@example.fi", "role": "moderator"}).status_code == 303
+    link = path_of(link_in(mailbox.last_to("moderaattori@example.fi")))
+    newcomer = Web(app)
+    assert newcomer.get(link).status_code == 200
+    assert newcomer.post(link, {"username": "moderaattori", "password": PASSWORD}).status_code == 303
+    with app.app_context():
+        account = Account.get(Account.username == "moderaattori")
+        assert account.role == "moderator" and account.email_verified_at is not None
+        assert AuditEntry.select().where(AuditEntry.action == "staff_invited").exists()
+    assert newcomer.post(link, {"username": "toinen", "password": PASSWORD}).status_code == 404
+
+
+def test_role_changes_and_resets_are_guarded_and_end_sessions(app, member, mailbox):
+    admin, web = enrolled_staff(app, member)
+    moderator, moderator_web = enrolled_staff(app, member, role="moderator")
+    assert web.post(f"/admin/staff/{admin.id}/role", {"role": "member"}).status_code == 303
+    with app.app_context():
+        assert Account.get_by_id(admin.id).role == "admin"  # never one's own
+    web.post(f"/admin/staff/{moderator.id}/reset-2fa")
+    with app.app_context():
+        reset = Account.get_by_id(moderator.id)
+        assert reset.totp_enabled_at is None and reset.totp_secret is None
+        assert LoginSession.select().where(LoginSession.account == moderator.id).count() == 0
+    assert moderator_web.get("/admin").status_code in (302, 303)
+    web.post(f"/admin/staff/{moderator.id}/role", {"role": "member"})
+    with app.app_context():
+        assert Account.get_by_id(moderator.id).role == "member"
+        assert AuditEntry.select().where(AuditEntry.action == "role_changed").exists()
+    assert mailbox.last_to("moderator@example.fi")
