@@ -30,7 +30,7 @@ def create_app(overrides=None, environ=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
 
     from . import db, fields, htmx, i18n, limits, logs, register, web
-    from . import accounts, consents, mail, newsletter, notice, pages, rights
+    from . import accounts, consents, mail, newsletter, notice, orders, pages, retention, rights
 
     logs.init_app(app)
     db.init_app(app)
@@ -45,6 +45,8 @@ def create_app(overrides=None, environ=None):
     mail.init_app(app)
     consents.init_app(app)
     newsletter.init_app(app)
+    orders.init_app(app)
+    retention.init_app(app)
     rights.init_app(app)
     notice.init_app(app)
     pages.init_app(app)

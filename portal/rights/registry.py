@@ -6,7 +6,8 @@ links to a person is not covered here.
 """
 from importlib import import_module
 
-CONCERNS = ("accounts", "consents", "newsletter", "relationship", "rights", "mail")
+CONCERNS = ("accounts", "consents", "newsletter", "relationship", "orders", "appointments", "rights", "mail",
+            "retention")
 
 
 def concerns():
