@@ -309,6 +309,14 @@ def test_staff_record_a_paid_order_with_an_audit_entry(app, member, webinar, mai
     assert "kurssit.example.fi" in text_of(mailbox.last_to("asiakas@example.fi"))
 
 
+def test_products_are_checked_before_they_are_saved(app):
+    with app.app_context():
+        for bad in ({"access_link": "javascript:alert(1)"}, {"kind": "course"}, {"price_cents": -1},
+                    {"vat_rate_bp": 25.5}):
+            with pytest.raises(ValueError):
+                service.save_product(**{"name": "x", "price_cents": 100, "vat_rate_bp": 2550, **bad})
+
+
 def test_products_command_adds_and_lists(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["products", "add", "--name", "Kevätwebinaari", "--price", "39,90", "--vat",

@@ -106,6 +106,17 @@ def test_unconfirmed_signups_and_accounts_go_after_7_days(app, member):
     assert gone["unconfirmed"] == 1 and gone["not verified"] == 1
 
 
+def test_a_dry_run_counts_what_the_run_removes_when_rules_overlap(app, member):
+    account = member(verified=False)  # its session and token would also go with the account
+    with app.app_context():
+        LoginSession.create(account=account, token_hash="s" * 64, expires_at=clock.now() + dt.timedelta(hours=1))
+        EmailToken.create(person=account.person, purpose="verify_email", token_hash="v" * 64,
+                          expires_at=clock.now() + dt.timedelta(hours=24))
+    clock.travel(dt.timedelta(days=8))
+    gone = removed(app)  # asserts the dry run's counts
+    assert gone["sign-in sessions"] == 1 and gone["expired email links"] == 1 and gone["not verified"] == 1
+
+
 def test_ended_sessions_and_expired_tokens_go(app, member):
     account = member()
     with app.app_context():

@@ -19,7 +19,7 @@ from ..mail.service import external_url, send_mail
 from ..register import get_register
 from ..retention.periods import local, voucher_kept_until
 from ..translate import lazy_gettext as _l
-from .models import BillingDetails, Invoice, InvoiceCounter, Order, OrderLine, Product
+from .models import KINDS, BillingDetails, Invoice, InvoiceCounter, Order, OrderLine, Product
 from .money import line_amounts
 
 PRODUCT_FIELDS = ("kind", "name", "description", "price_cents", "vat_rate_bp", "starts_at",
@@ -36,6 +36,14 @@ def save_product(product=None, **fields):
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
         raise TypeError(f"unknown product fields: {', '.join(sorted(unknown))}")
+    if fields.get("kind", "product") not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    if fields.get("access_link") and not fields["access_link"].startswith("https://"):
+        raise ValueError("the access link must be an https:// address")  # it becomes a link on our pages
+    for key, highest in (("price_cents", 10**9), ("vat_rate_bp", 10000)):
+        value = fields.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= highest:
+            raise ValueError(f"{key} must be a whole number from 0 to {highest}")
     with database.atomic():
         if product is None:
             return Product.create(**fields)

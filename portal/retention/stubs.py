@@ -11,6 +11,8 @@ back), name and phone are emptied, `email_hash` is cleared so that no link
 or lookup finds the stub, and every other row about them is removed. When no
 withdrawn consent record is left, the stub goes too.
 """
+from peewee import Value
+
 from ..accounts.models import Account, EmailToken, Person, address_hash
 from ..appointments.models import Appointment
 from ..consents.models import CUSTOMER, Consent, Suppression
@@ -65,6 +67,9 @@ def _stub(rows, now):
         owner = request.person_id if request.person_id in hashes else by_email[request.email]
         DataRequest.update(email="erased:" + hashes[owner][:16], details="", person=None, token_hash=None) \
             .where(DataRequest.id == request.id).execute()
-    for person_id, email_hash in hashes.items():
-        Person.update(email=f"{PREFIX}{person_id}:{email_hash}", name="", phone=None, email_hash=None,
-                      updated_at=now).where(Person.id == person_id).execute()
+    for person_id, email, email_hash in rows:
+        if email_hash is None:  # rows from before the hash existed
+            Person.update(email_hash=hashes[person_id]).where(Person.id == person_id).execute()
+    stub_address = Value(PREFIX).concat(Person.id.cast("TEXT")).concat(":").concat(Person.email_hash)
+    Person.update(email=stub_address, name="", phone=None, email_hash=None, updated_at=now) \
+        .where(Person.id.in_(ids)).execute()
