@@ -1,6 +1,5 @@
 """Retention that enforces itself: each rule with a shifted clock, counted first, removed by the job."""
 import datetime as dt
-import json
 
 import pytest
 from peewee import DatabaseError, ForeignKeyField

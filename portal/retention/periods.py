@@ -6,6 +6,7 @@ that arose at `moment` may go: 31 December of the sixth year after the end of
 the financial year in which it arose (Kirjanpitolaki 2:10). Days and years
 are counted in Helsinki time, where the books are kept.
 """
+import calendar
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
@@ -31,13 +32,8 @@ class Period:
         months = self.n * (12 if self.unit == "years" else 1)
         month = moment.month - 1 - months
         year, month = moment.year + month // 12, month % 12 + 1
-        day = min(moment.day, _days_in(year, month))
+        day = min(moment.day, calendar.monthrange(year, month)[1])  # 29 Feb - 1 year = 28 Feb
         return moment.replace(year=year, month=month, day=day)
-
-
-def _days_in(year, month):
-    import calendar
-    return calendar.monthrange(year, month)[1]
 
 
 def period(rule):

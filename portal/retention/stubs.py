@@ -54,6 +54,7 @@ def make_stubs(query, now):
 
 
 def _stub(rows, now):
+    """Suppress the addresses, remove every other row about the people, and blank the person rows."""
     hashes = {person_id: email_hash or address_hash(email) for person_id, email, email_hash in rows}
     ids, emails = list(hashes), [email for _, email, _ in rows]
     Suppression.insert_many([{"address_hash": h, "reason": "unsubscribed", "created_at": now}
