@@ -36,6 +36,8 @@ SETTINGS = [
      "Writable folder for the SQLite database, the mail queue and the development secret."),
     ("PORTAL_TRUSTED_PROXIES", "`0`",
      "How many reverse proxies in front set `X-Forwarded-For`/`-Proto`."),
+    ("PORTAL_PAYMENT_WEBHOOK_SECRET", "unset: the webhook answers 503",
+     "Shared secret (32+ characters) that signs the payment provider's calls to `/webhooks/payments`."),
 ]
 
 
@@ -74,6 +76,7 @@ def load_config(environ, instance_path):
         "REDIS_URL": _redis_url(environ.get("PORTAL_REDIS_URL")),
         "REGISTER_PATH": _register_path(environ.get("PORTAL_REGISTER")),
         "TRUSTED_PROXIES": _count("PORTAL_TRUSTED_PROXIES", environ.get("PORTAL_TRUSTED_PROXIES", "0")),
+        "PAYMENT_WEBHOOK_SECRET": _webhook_secret(environ.get("PORTAL_PAYMENT_WEBHOOK_SECRET")),
         # Sessions and cookies (SES-02).
         "SESSION_COOKIE_NAME": "__Host-session" if secure else "portal_session",
         "SESSION_COOKIE_SECURE": secure,
@@ -154,6 +157,14 @@ def _suppression_key(value, secret_key):
     import hashlib
     import hmac
     return hmac.new(secret_key.encode(), b"portal suppression list", hashlib.sha256).hexdigest()
+
+
+def _webhook_secret(value):
+    if not value:
+        return None
+    if len(value) < 32 or value != value.strip():
+        raise ConfigError("PORTAL_PAYMENT_WEBHOOK_SECRET must be at least 32 characters, without spaces around it.")
+    return value
 
 
 def _database_url(value, instance):

@@ -4,6 +4,7 @@ Migrations are checked against this list, and the privacy tests walk it to
 prove that every table holding personal data is accounted for.
 """
 from .accounts.models import Account, EmailToken, LoginSession, Person
+from .appointments.models import Appointment
 from .audit.models import AuditEntry
 from .breaches.models import Breach, BreachNotice
 from .consents.models import Consent, ConsentEvent, ConsentWording, Suppression
@@ -11,12 +12,17 @@ from .mail.models import OutboxMessage
 from .moderation.models import BlockedDomain
 from .newsletter.models import PendingSignup
 from .notice.models import NoticeVersion
+from .orders.models import BillingDetails, Invoice, InvoiceCounter, Order, OrderLine, PaymentEvent, Product
 from .processors.models import ProcessorExport, ProcessorExportMember
 from .relationship.models import Interaction
+from .retention.models import ConsentEventPermit
 from .rights.models import DataRequest, Restriction
 from .staff.models import RecoveryCode
 
 MODELS = [Person, Account, LoginSession, EmailToken, OutboxMessage,
           ConsentWording, ConsentEvent, Consent, Suppression, PendingSignup, Interaction,
           AuditEntry, Restriction, DataRequest, NoticeVersion,
-          RecoveryCode, BlockedDomain, ProcessorExport, ProcessorExportMember, Breach, BreachNotice]
+          RecoveryCode, BlockedDomain, ProcessorExport, ProcessorExportMember, Breach, BreachNotice,
+          # migration 0005
+          Product, Order, OrderLine, BillingDetails, Invoice, InvoiceCounter, PaymentEvent, Appointment,
+          ConsentEventPermit]

@@ -55,6 +55,12 @@ def fill_every_table(app, person):
         EmailToken.create(person=person, purpose="verify_email", token_hash="e" * 64, expires_at=clock.now())
         from portal.mail.service import send_mail
         send_mail(person.email, "password_changed", "x", person=person, reset_link="http://x")
+        from portal.appointments.service import record_appointment
+        from portal.orders import service as orders
+        product = orders.save_product(name="Webinaari", price_cents=4990, vat_rate_bp=2550)
+        orders.place_order(person, [(product, 1)], {"name": person.name, "street": "Katu 1", "postal_code": "00100",
+                                                    "city": "Helsinki"}, False, "fi")  # unpaid: no voucher
+        record_appointment(person, "visit", clock.now(), "PT", 60, "Hyvä treeni", None)
 
 
 def exported(response):
@@ -125,7 +131,8 @@ def test_export_is_a_zip_that_matches_the_schema_and_holds_every_table(web, app,
     names = set(data["tables"])
     assert {f"{n}.csv" for n in names} | {"data.json", "README.html"} == set(archive.namelist())
     for table in ("person", "account", "login_sessions", "consents", "consent_events", "interactions",
-                  "pending_signups", "restrictions", "data_requests", "email_deliveries"):
+                  "pending_signups", "restrictions", "data_requests", "email_deliveries", "orders",
+                  "order_lines", "billing_details", "appointments"):
         assert data["tables"][table], f"{table} is empty in the export"
     assert data["tables"]["person"][0]["phone"] == "040 765 4321"
     assert data["tables"]["consent_events"][0]["wording"].startswith("Haluan")

@@ -76,14 +76,15 @@ class Person(BaseModel):
         return self.name.split()[0] if self.name.strip() else ""
 
     @classmethod
-    def reachable_for(cls, purpose):
+    def reachable_for(cls, purpose, similar_products=False):
         """Return a query of the people who may be contacted for `purpose` now.
 
-        The one place that decides: consent or objection, restriction,
-        suppression, unverified and suspended accounts (consents/audience.py).
+        The one place that decides: consent, soft opt-in or objection,
+        restriction, suppression, unverified and suspended accounts
+        (consents/audience.py).
         """
         from ..consents.audience import reachable_for
-        return reachable_for(purpose)
+        return reachable_for(purpose, similar_products)
 
 
 class Account(BaseModel):

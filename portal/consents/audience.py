@@ -1,7 +1,8 @@
 """Who may be contacted for a purpose now: the one query every sender uses.
 
 `reachable_for(purpose)` returns a query of `Person` rows. It respects, in
-SQL, everything that stops processing: a consent that is not granted, an
+SQL, everything that stops processing: a consent that is not granted (a
+customer's soft opt-in counts only for messages about similar products), an
 objection, a restriction (Art. 18), the suppression list, an account that is
 unverified or suspended. Legitimate-interest purposes (the community) reach
 only people with a verified, active (approved) account.
@@ -15,7 +16,7 @@ from peewee import JOIN, fn
 
 from ..accounts.models import Account, Person
 from ..register import get_register
-from .models import Consent, Suppression
+from .models import CUSTOMER, Consent, Suppression
 
 
 class UnknownPurpose(ValueError):
@@ -35,16 +36,23 @@ def blocked_people(marketing):
     return blocked
 
 
-def reachable_for(purpose):
-    """Return the query of people who may be contacted for `purpose`."""
+def reachable_for(purpose, similar_products=False):
+    """Return the query of people who may be contacted for `purpose`.
+
+    `similar_products` marks a message about the controller's own products
+    similar to what the customer bought: it also reaches customers under
+    their soft opt-in (917/2014 §200(2)) where the purpose allows it.
+    """
     definition = get_register().purposes.get(purpose)
     if definition is None:
         raise UnknownPurpose(purpose)
     blocked = blocked_people(definition.direct_marketing)
     if definition.basis == "consent":
+        allowed = Consent.state == "granted"
+        if similar_products and definition.soft_opt_in:
+            allowed = Consent.state.in_(("granted", CUSTOMER))
         return (Person.select().join(Consent, on=(Consent.person == Person.id))
-                .where(Consent.purpose == purpose, Consent.state == "granted",
-                       Consent.person.not_in(blocked)))
+                .where(Consent.purpose == purpose, allowed, Consent.person.not_in(blocked)))
     objected = Consent.select(Consent.person).where(Consent.purpose == purpose, Consent.state == "objected")
     query = Person.select().where(Person.id.not_in(blocked), Person.id.not_in(objected))
     if definition.basis == "legitimate_interest":
@@ -79,6 +87,6 @@ def reachable_condition(purpose):
     return condition
 
 
-def is_reachable(person, purpose):
+def is_reachable(person, purpose, similar_products=False):
     """Return True when `person` may be contacted for `purpose` now."""
-    return reachable_for(purpose).where(Person.id == person.id).exists()
+    return reachable_for(purpose, similar_products).where(Person.id == person.id).exists()

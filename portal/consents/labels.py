@@ -11,6 +11,9 @@ def purpose_title(key):
 
 def action_label(event):
     """Describe what an event did, in the words that fit its legal basis."""
+    if event.basis == "soft_opt_in":
+        return _("Offers of similar products allowed (as our customer)") if event.action == "granted" \
+            else _("Offers of similar products refused")
     if event.basis == "legitimate_interest":
         return _("Objected") if event.action == "objected" else _("Objection withdrawn")
     return {"granted": _("Consent given"), "withdrawn": _("Consent withdrawn"),
@@ -33,6 +36,8 @@ def source_label(event):
                 "unsubscribe": _("unsubscribe page (link in an email)")}.get(source, _("link in an email"))
     if kind == "import":
         return _("imported from: %(source)s", source=source)
+    if kind == "purchase":
+        return _("your purchase")
     if kind == "staff":
         return _("recorded by our staff")
     return source

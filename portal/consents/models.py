@@ -1,8 +1,10 @@
 """The consent ledger: what each person agreed to, objected to or withdrew, and proof of it.
 
 `ConsentEvent` is append-only: the code has no path that changes or deletes an
-event, and database triggers (migration 0002) refuse it too, except when the
-person the event belongs to is erased. `Consent` is the current state per
+event, and database triggers (migrations 0002 and 0005) refuse it too, except
+when the person the event belongs to is erased or the retention job holds a
+permit for the person and purpose (a withdrawn consent's record after its
+period). `Consent` is the current state per
 person and purpose, written in the same transaction as the event it follows.
 `Suppression` holds keyed hashes of addresses that must not be re-added.
 """
@@ -13,7 +15,13 @@ from ..accounts.models import Person
 from ..db import BaseModel, DateTimeField
 
 ACTIONS = ("granted", "withdrawn", "objected")
-SOURCE_KINDS = ("form", "signup", "page", "link", "import", "staff")
+SOURCE_KINDS = ("form", "signup", "page", "link", "import", "staff", "purchase")
+# A customer's soft opt-in (917/2014 §200(2)) is its own basis in the ledger: its
+# events carry basis SOFT_OPT_IN, and the current state of the purpose becomes
+# CUSTOMER ("may be offered similar own products"), never "granted", so every query
+# for consent keeps meaning consent (docs/decisions.md).
+SOFT_OPT_IN = "soft_opt_in"
+CUSTOMER = "customer"
 
 
 class AppendOnly(Exception):

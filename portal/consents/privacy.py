@@ -19,13 +19,16 @@ def export(person):
     return [
         Table("consents", _l("Your consents and objections now"), [
             Field("purpose", _l("Purpose (see the privacy notice)")),
-            Field("state", _l("granted, withdrawn or objected")), Field("since", _l("Since when")),
+            Field("state", _l("granted, withdrawn or objected, or customer: as our customer you may get offers "
+                              "of products similar to what you bought until you refuse")),
+            Field("since", _l("Since when")),
         ], lambda: ({"purpose": c.purpose, "state": c.state, "since": iso(c.updated_at)}
                     for c in Consent.select().where(Consent.person == person).order_by(Consent.purpose))),
         Table("consent_events", _l("Every consent, withdrawal and objection, oldest first"), [
             Field("time", _l("When (UTC)")), Field("purpose", _l("Purpose")),
             Field("action", _l("granted, withdrawn or objected")),
-            Field("basis", _l("Legal basis of the purpose")),
+            Field("basis", _l("Legal basis of the purpose, or soft_opt_in: offers of similar products to a "
+                              "customer (Information Society Code 917/2014, section 200)")),
             Field("source_kind", _l("How: form, sign-up, page, link in an email, import or staff")),
             Field("source", _l("Which form, page or link")),
             Field("wording_sha256", _l("SHA-256 of the exact text you were shown"), nullable=True),

@@ -1,4 +1,4 @@
-"""Consent verbs: grant, withdraw, object, stop all marketing; the suppression list.
+"""Consent verbs: grant, withdraw, object, stop all marketing, soft opt-in; the suppression list.
 
 Every change writes one `ConsentEvent` (with the exact wording shown, the
 notice version in force and a coarse network hint) and the matching
@@ -15,7 +15,7 @@ from ..accounts.models import Person, address_hash
 from ..logs import coarse_network
 from ..notice import current_label
 from ..register import get_register
-from .models import Consent, ConsentEvent, ConsentWording, Suppression
+from .models import CUSTOMER, SOFT_OPT_IN, Consent, ConsentEvent, ConsentWording, Suppression
 
 
 class NotAllowed(ValueError):
@@ -42,18 +42,23 @@ def network_hint():
 
 
 def record(person, purpose, action, source_kind, source, wording_sha=None, confirmed_at=None,
-           network=None, reason=None, notice_version=None, when=None):
-    """Append one event and set the current state to match it."""
+           network=None, reason=None, notice_version=None, when=None, basis=None, state=None):
+    """Append one event and set the current state to match it.
+
+    `basis` defaults to the purpose's own; `state` to the action (a soft
+    opt-in's grant leaves the state CUSTOMER, not "granted").
+    """
     definition = get_register().purposes[purpose]
     when = when or clock.now()
+    state = state or action
     event = ConsentEvent.create(
-        person=person, purpose=purpose, action=action, basis=definition.basis, occurred_at=when,
+        person=person, purpose=purpose, action=action, basis=basis or definition.basis, occurred_at=when,
         source_kind=source_kind, source=str(source)[:64], wording=wording_sha,
         notice_version=notice_version or current_label(), confirmed_at=confirmed_at,
         network=network_hint() if network is None else network, reason=reason)
-    (Consent.insert(person=person, purpose=purpose, state=action, updated_at=when, event=event)
+    (Consent.insert(person=person, purpose=purpose, state=state, updated_at=when, event=event)
      .on_conflict(conflict_target=[Consent.person, Consent.purpose],
-                  update={Consent.state: action, Consent.updated_at: when, Consent.event: event.id})
+                  update={Consent.state: state, Consent.updated_at: when, Consent.event: event.id})
      .execute())
     return event
 
@@ -76,14 +81,16 @@ def grant(person, purpose, source_kind, source, wording_sha, confirmed_at=None, 
 
 
 def withdraw(person, purpose, source_kind, source, wording_sha=None):
-    """Withdraw a granted consent; return the event, or None if it was not granted.
+    """Withdraw a granted consent or refuse a customer's soft opt-in; return the event or None.
 
     When no direct-marketing consent is left, the address joins the
     suppression list, so no form or import can bring it back unconfirmed.
     """
-    if states(person).get(purpose) != "granted":
+    current = states(person).get(purpose)
+    if current not in ("granted", CUSTOMER):
         return None
-    event = record(person, purpose, "withdrawn", source_kind, source, wording_sha)
+    basis = SOFT_OPT_IN if current == CUSTOMER else None
+    event = record(person, purpose, "withdrawn", source_kind, source, wording_sha, basis=basis)
     if get_register().purposes[purpose].direct_marketing and not _marketing_left(person):
         suppress(person.email, "unsubscribed")
     return event
@@ -128,6 +135,33 @@ def stop_all_marketing(person, source_kind, source, wording_sha=None):
             events.append(record(person, purpose.key, "withdrawn", source_kind, source, wording_sha))
     suppress(person.email, "objected")
     return events
+
+
+def soft_opt_in(person, source_kind, source, refused, language):
+    """Start a customer's soft opt-in for each purpose that allows it, or record their refusal.
+
+    Called at a purchase, where the refusal box was offered unticked. A purpose
+    the person already has a state for is left alone: a consent stays a
+    consent, and an earlier withdrawal, refusal or objection stands. Return
+    the events written.
+    """
+    events, current = [], states(person)
+    for purpose in get_register().soft_opt_in_purposes():
+        if purpose.key in current:
+            continue
+        sha = wording(purpose.soft_opt_in_text[language], language)
+        if refused:
+            events.append(record(person, purpose.key, "withdrawn", source_kind, source, sha, basis=SOFT_OPT_IN))
+        else:
+            events.append(record(person, purpose.key, "granted", source_kind, source, sha, basis=SOFT_OPT_IN,
+                                 state=CUSTOMER))
+    return events
+
+
+def soft_opt_in_offered(person):
+    """Return the purposes whose refusal box a purchase by `person` would show."""
+    current = states(person)
+    return [p for p in get_register().soft_opt_in_purposes() if p.key not in current]
 
 
 def _marketing_left(person):

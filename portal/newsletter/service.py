@@ -138,13 +138,16 @@ def marketing_links(person, purpose):
             external_url("newsletter.preferences", token=links.preferences_token(person)))
 
 
-def send_marketing(person, purpose, template, subject, **context):
+def send_marketing(person, purpose, template, subject, similar_products=False, **context):
     """Queue a marketing message if `person` is reachable for `purpose`; return the row or None.
 
     It carries `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058) and
     the preferences link; transactional mail goes through `send_mail` alone.
+    A message about the controller's own similar products (`similar_products`)
+    also reaches customers under their soft opt-in; its unsubscribe link is
+    their refusal.
     """
-    if not is_reachable(person, purpose):
+    if not is_reachable(person, purpose, similar_products):
         return None
     unsubscribe, preferences = marketing_links(person, purpose)
     headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

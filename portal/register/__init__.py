@@ -79,6 +79,14 @@ class Register:
         """Return the direct-marketing purposes (Art. 21(3): objection is absolute)."""
         return [p for p in self.purposes.values() if p.direct_marketing]
 
+    def soft_opt_in_purposes(self):
+        """Return the purposes customers may be offered similar products under (917/2014 §200(2))."""
+        return [p for p in self.purposes.values() if p.soft_opt_in]
+
+    def category_with_field(self, key):
+        """Return the data category that lists field `key`, or None."""
+        return next((c for c in self.categories.values() if key in c.fields), None)
+
     def purposes_with_basis(self, basis):
         """Return the purposes that rest on `basis`, in definition order."""
         return [p for p in self.purposes.values() if p.basis == basis]

@@ -177,6 +177,11 @@ TABLES = {
         # SHA-256 goes into every consent event as proof of what the person saw.
         "consent_text": Field(text, required=False),
         "direct_marketing": Field(boolean, required=False, default=False),
+        # Customers may get marketing of the controller's own similar products under
+        # this purpose without consent unless they refuse (917/2014 §200(2)). The
+        # refusal box at purchase shows `soft_opt_in_text`, unticked.
+        "soft_opt_in": Field(boolean, required=False, default=False),
+        "soft_opt_in_text": Field(text, required=False),
     },
     "categories": {
         "key": Field(slug),
@@ -307,6 +312,14 @@ def _check_references(data):
         if purpose["basis"] == "consent" and "consent_text" not in purpose:
             problems.append(f"purposes[{index}].consent_text: is required for a consent purpose "
                             "(the sentence shown beside the box that grants it)")
+        if purpose.get("soft_opt_in") and not (purpose["basis"] == "consent" and purpose.get("direct_marketing")):
+            problems.append(f"purposes[{index}].soft_opt_in: only a direct-marketing consent purpose "
+                            "can be offered to customers without consent (917/2014 §200(2))")
+        if purpose.get("soft_opt_in") and "soft_opt_in_text" not in purpose:
+            problems.append(f"purposes[{index}].soft_opt_in_text: is required with soft_opt_in "
+                            "(the sentence beside the unticked box that refuses it at purchase)")
+        if "soft_opt_in_text" in purpose and not purpose.get("soft_opt_in"):
+            problems.append(f"purposes[{index}].soft_opt_in_text: only goes with soft_opt_in = true")
     consent_purposes = {p["key"] for p in data["purposes"] if p["basis"] == "consent"}
     for index, form in enumerate(data.get("forms", [])):
         for name in ("purposes", "optional_purposes"):

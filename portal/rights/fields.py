@@ -59,6 +59,45 @@ def _interactions(person):
             for i in Interaction.select().where(Interaction.person == person).order_by(Interaction.id.desc())]
 
 
+def _orders(person):
+    from ..orders.money import euros
+    from ..orders.models import Order
+    return [f"{_when(o.created_at)}: {o.reference} · {euros(o.total_cents)} ({o.status})"
+            for o in Order.select().where(Order.person == person).order_by(Order.created_at.desc())]
+
+
+def _order_lines(person):
+    from ..orders.money import euros
+    from ..orders.models import Order, OrderLine
+    return [f"{line.order.reference}: {line.description} × {line.quantity} · {euros(line.total_cents)}"
+            for line in OrderLine.select(OrderLine, Order).join(Order).where(Order.person == person)
+            .order_by(Order.created_at.desc(), OrderLine.id)]
+
+
+def _billing(person):
+    from ..orders.models import BillingDetails, Order
+    rows = BillingDetails.select(BillingDetails, Order).join(Order).where(Order.person == person)
+    return [f"{b.order.reference}: " + ", ".join(x for x in (b.name, b.street, f"{b.postal_code} {b.city}",
+                                                               b.country, b.business_id) if x)
+            for b in rows.order_by(Order.created_at.desc())]
+
+
+def _invoices(person):
+    from ..orders.money import euros
+    from ..orders.models import Invoice, Order
+    return [f"{i.number} · {_when(i.issued_at)} · {euros(i.total_cents)}"
+            for i in Invoice.select(Invoice, Order).join(Order).where(Order.person == person)
+            .order_by(Invoice.issued_at.desc())]
+
+
+def _appointments(kind):
+    def values(person):
+        from ..appointments.service import appointments_of
+        return [f"{_when(a.starts_at)}: {a.type} · {a.duration_minutes} min" + (f" · {a.notes}" if a.notes else "")
+                for a in appointments_of(person, kind)]
+    return values
+
+
 def _nothing(person):
     return []
 
@@ -76,9 +115,10 @@ VALUES = {
     "login_sessions": _sessions,
     "email_deliveries": _deliveries,
     "customer_actions": _interactions,
+    "orders": _orders, "order_lines": _order_lines, "billing_details": _billing, "invoices": _invoices,
+    "appointments": _appointments("appointment"), "visits": _appointments("visit"),
     # Not yet collected by this portal: shown as "nothing recorded", which is the truth.
-    "address": _nothing, "orders": _nothing, "order_lines": _nothing, "billing_details": _nothing,
-    "invoices": _nothing, "customer_messages": _nothing, "newsletter_opens": _nothing,
-    "newsletter_clicks": _nothing, "appointments": _nothing, "visits": _nothing, "quality_records": _nothing,
+    "address": _nothing, "customer_messages": _nothing, "newsletter_opens": _nothing,
+    "newsletter_clicks": _nothing, "quality_records": _nothing,
     "customer_emails": _nothing, "other_consented_data": _nothing,
 }

@@ -6,8 +6,8 @@ links to a person is not covered here.
 """
 from importlib import import_module
 
-CONCERNS = ("accounts", "consents", "newsletter", "relationship", "rights", "mail", "processors", "breaches",
-            "staff")
+CONCERNS = ("accounts", "consents", "newsletter", "relationship", "orders", "appointments", "rights", "mail",
+            "retention", "processors", "breaches", "staff")
 
 
 def concerns():

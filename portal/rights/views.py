@@ -13,6 +13,7 @@ from ..accounts.sessions import end_current_session
 from ..htmx import redirect_to, render_page
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
+from ..orders.service import vouchers_of
 from ..register import get_register
 from ..translate import gettext as _
 from ..web import public
@@ -99,7 +100,9 @@ def delete():
             flash(_("Your account and your data are deleted. A confirmation is on its way to your email."),
                   "success")
             return redirect_to("pages.home")
-    return render_page("rights/delete.html", None, 422 if form.errors else 200, form=form)
+    vouchers, vouchers_until = vouchers_of(me().person)
+    return render_page("rights/delete.html", None, 422 if form.errors else 200, form=form, vouchers=vouchers,
+                       vouchers_until=vouchers_until)
 
 
 @bp.route("/privacy/request", methods=["GET", "POST"])
