@@ -352,3 +352,64 @@ def test_audit_log_filters_and_cannot_be_changed(app, admin):
             with pytest.raises(DatabaseError):
                 with database.atomic():
                     database.execute_sql(sql)
+
+
+# ------------------------------------------------------------------ the contract side
+
+def test_admin_adds_and_edits_a_product_with_clear_errors(app, admin):
+    from portal.orders.models import Product
+    _, web = admin
+    bad = web.post("/admin/products", {"kind": "webinar", "name": "Myyntiwebinaari", "price": "ilmainen",
+                                       "vat": "25,5", "access_link": "http://ei-https.example"})
+    assert bad.status_code == 422 and bad.get_data(as_text=True).count('class="field-error"') == 2
+    web.post("/admin/products", {"kind": "webinar", "name": "Myyntiwebinaari", "price": "49,90", "vat": "25,5",
+                                 "starts_at": "2026-12-01T18:00", "duration_minutes": "90",
+                                 "access_link": "https://kurssit.example.fi/myynti", "active": "y"})
+    with app.app_context():
+        product = Product.get()
+    assert (product.price_cents, product.vat_rate_bp, product.starts_at) == (4990, 2550, dt.datetime(2026, 12, 1, 16))
+    web.post(f"/admin/products/{product.id}", {"kind": "webinar", "name": "Myyntiwebinaari", "price": "59,00",
+                                                "vat": "25,5", "active": ""})
+    with app.app_context():
+        product = Product.get()
+    assert product.price_cents == 5900 and product.active is False
+
+
+def test_staff_record_appointments_and_visits_for_a_person(make_app, member, smtp):
+    from portal.appointments.models import Appointment
+    app = make_app(env={"PORTAL_REGISTER": "registers/liikkuvat-puntit.toml", "PORTAL_SMTP_URL": smtp.url})
+    _, web = enrolled_staff(app, member, role="moderator")
+    person, = people(app, ("asiakas@example.fi", "Asiakas"))
+    web.post(f"/admin/people/{person.id}/appointments", {"kind": "appointment", "starts_at": "2026-12-03T17:00",
+                                                         "type": "Personal training", "duration": "60"})
+    assert web.post(f"/admin/people/{person.id}/appointments", {"kind": "visit", "starts_at": "",
+                                                                "type": "x", "duration": "60"}).status_code == 303
+    with app.app_context():
+        booked, = Appointment.select()
+        assert (booked.kind, booked.starts_at, booked.duration_minutes) == ("appointment", dt.datetime(2026, 12, 3, 15), 60)
+        assert AuditEntry.select().where(AuditEntry.action == "appointment_recorded").exists()
+    assert "Personal training" in web.get(f"/admin/people/{person.id}").get_data(as_text=True)
+
+
+def test_admin_records_a_paid_order_and_opens_a_kept_voucher_only_with_a_reason(app, admin, mailbox):
+    from portal.orders import service as orders
+    from portal.orders.models import Invoice
+    account, web = admin
+    with app.app_context():
+        product = orders.save_product(kind="product", name="Treeniopas", price_cents=1990, vat_rate_bp=2550)
+    buyer, = people(app, ("ostaja@example.fi", "Olli Ostaja"))
+    web.post(f"/admin/people/{buyer.id}/orders", {"product": str(product.id), "quantity": "1", "name": "Olli Ostaja",
+                                                  "street": "Katu 1", "postal_code": "00100", "city": "Helsinki",
+                                                  "country": "FI", "paid": "y"})
+    with app.test_request_context():
+        invoice = Invoice.get()
+        from portal.rights.service import erase_person
+        erase_person(Person.get_by_id(buyer.id), notify=False)
+    listing = web.get("/admin/vouchers").get_data(as_text=True)
+    assert invoice.number in listing
+    assert web.post(f"/admin/vouchers/{invoice.id}", {"reason": ""}).status_code == 303
+    opened = web.post(f"/admin/vouchers/{invoice.id}", {"reason": "Verotarkastus 2027"})
+    assert opened.status_code == 200 and "Olli Ostaja" in opened.get_data(as_text=True)
+    with app.app_context():
+        entry = AuditEntry.get(AuditEntry.action == "voucher_viewed")
+    assert "Verotarkastus 2027" in entry.detail and entry.actor_id == account.id

@@ -75,7 +75,17 @@ def person(person_id):
         restriction=Restriction.select().where(Restriction.person == person, Restriction.lifted_at.is_null()).first(),
         log=list(Interaction.select().where(Interaction.person == person).order_by(Interaction.occurred_at.desc())),
         trail=list(AuditEntry.select().where(AuditEntry.person_id == person.id).order_by(AuditEntry.id.desc()).limit(100)),
-        log_form=LogForm(), reason_form=ReasonForm())
+        log_form=LogForm(), reason_form=ReasonForm(), **contract_context(person))
+
+
+def contract_context(person):
+    """Return the person's orders and appointments, and what the forms to add them need."""
+    from ..appointments.service import appointments_of
+    from ..orders.forms import BuyForm
+    from ..orders.models import Product
+    from ..orders.service import orders_of
+    return dict(orders=list(orders_of(person)), products=list(Product.for_sale()), buy_form=BuyForm(),
+                appointments=appointments_of(person, "appointment"), visits=appointments_of(person, "visit"))
 
 
 @bp.post("/admin/people/<int:person_id>/log")
