@@ -413,3 +413,15 @@ def test_admin_records_a_paid_order_and_opens_a_kept_voucher_only_with_a_reason(
     with app.app_context():
         entry = AuditEntry.get(AuditEntry.action == "voucher_viewed")
     assert "Verotarkastus 2027" in entry.detail and entry.actor_id == account.id
+
+
+def test_every_staff_listing_of_people_is_audited_without_the_search_terms(app, admin):
+    _, web = admin
+    people(app, ("listattu@example.fi", "Listattu"))
+    for path in ("/admin", "/admin/moderation", "/admin/requests"):
+        web.get(path)
+    web.post("/admin/people", {"q": "listattu"})
+    with app.app_context():
+        details = [e.detail for e in AuditEntry.select().where(AuditEntry.action == "people_listed")]
+    assert [d.split(":")[0] for d in details] == ["overview", "moderation", "requests", "people"]
+    assert not any("listattu" in d for d in details)

@@ -30,8 +30,9 @@ def home():
     from ..moderation.service import pending_approval
     soon = DataRequest.select().where(DataRequest.state == "open").order_by(DataRequest.due_at).limit(5)
     restricted = Person.select().where(Person.restricted_at.is_null(False)).limit(20)
-    return render_template("admin/home.html", pending=pending_approval()[:20], requests=list(soon),
-                           restricted=list(restricted))
+    pending, restricted = pending_approval()[:20], list(restricted)
+    audit.record("people_listed", None, detail=f"overview: {len(pending) + len(restricted)} people")
+    return render_template("admin/home.html", pending=pending, requests=list(soon), restricted=restricted)
 
 
 def search_form():
@@ -50,6 +51,7 @@ def people_list():
         abort(400)
     rows, cursor = people.search(form.q.data, form.status.data, form.state.data, form.purpose.data or None,
                                  form.sort.data or "newest", form.cursor.data or None)
+    audit.record("people_listed", None, detail=f"people: {len(rows)} shown")  # never the search terms
     return render_page("admin/people.html", "admin/_results.html", form=form, rows=rows, next_cursor=cursor,
                        after=bool(form.cursor.data))
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
-from .. import clock
+from .. import audit, clock
 from ..accounts.access import me
 from ..accounts.forms import plain_text, required
 from ..admin import people
@@ -111,6 +111,7 @@ def choose(breach_id):
     breach, search = breach_or_404(breach_id), search_form()
     rows, cursor = people.search(search.q.data, search.status.data, search.state.data, search.purpose.data or None,
                                  search.sort.data or "newest", search.cursor.data or None)
+    audit.record("people_listed", None, detail=f"breach {breach.id}: {len(rows)} shown")
     return render_page("breaches/choose.html", "breaches/_choose.html", breach=breach, search=search, rows=rows,
                        next_cursor=cursor)
 

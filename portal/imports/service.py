@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import re
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -19,7 +20,7 @@ from .. import audit, clock
 from ..accounts.forms import normalise_email
 from ..accounts.models import Person, address_hash, name_key
 from ..consents.models import Consent, ConsentEvent
-from ..db import database, insert_rows
+from ..db import database, insert_rows, is_postgresql
 from ..register import get_register
 from ..translate import lazy_gettext as _l
 
@@ -124,23 +125,46 @@ def _check(number, row, consent_purposes, report):
 
 
 def run(path, dry_run, by=None):
-    """Import (or with `dry_run` only check) the file at `path`; return a Report."""
+    """Import (or with `dry_run` only check) the file at `path`; return a Report.
+
+    The whole import is one transaction: a failure half way leaves nothing
+    imported (and SQLite writes each index page once, not once per batch).
+    """
     consent_purposes = {p.key for p in get_register().consent_purposes()}
     report, batch = Report(), []
-    for number, row in _rows(path):
-        report.rows += 1
-        checked = _check(number, row, consent_purposes, report)
-        if checked is not None:
-            batch.append((number, checked))
-        if len(batch) >= BATCH:
+    with _large_cache(), database.atomic():
+        for number, row in _rows(path):
+            report.rows += 1
+            checked = _check(number, row, consent_purposes, report)
+            if checked is not None:
+                batch.append((number, checked))
+            if len(batch) >= BATCH:
+                _batch(batch, dry_run, report)
+                batch = []
+        if batch:
             _batch(batch, dry_run, report)
-            batch = []
-    if batch:
-        _batch(batch, dry_run, report)
-    if not dry_run and by is not None:
-        audit.record("subscribers_imported", None, actor=by,
-                     detail=f"{report.imported} imported, {report.suppressed} suppressed, {report.rejected} rejected")
+        if not dry_run and by is not None:
+            audit.record("subscribers_imported", None, actor=by, detail=f"{report.imported} imported, "
+                         f"{report.suppressed} suppressed, {report.rejected} rejected")
     return report
+
+
+@contextmanager
+def _large_cache():
+    """On SQLite, give this connection a 128 MiB page cache while importing.
+
+    The address-hash index takes new keys at random places; with the default
+    2 MiB cache every batch rewrote the same index pages (benchmarks/admin_scale.py).
+    """
+    if is_postgresql():
+        yield
+        return
+    before = database.execute_sql("PRAGMA cache_size").fetchone()[0]
+    database.execute_sql("PRAGMA cache_size = -131072")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _lookup(sql, values):
@@ -157,42 +181,41 @@ def _batch(batch, dry_run, report):
         row["hash"] = address_hash(row["email"])
     suppressed = {h for (h,) in _lookup('SELECT address_hash FROM suppression WHERE address_hash IN ({})',
                                         [row["hash"] for _, row in batch])}
-    with database.atomic():
-        existing = dict(_lookup('SELECT email, id FROM person WHERE email IN ({})', [r["email"] for _, r in batch]))
-        granted = set(_lookup("SELECT person_id, purpose FROM consent WHERE state IN ('granted', 'objected') "
-                              "AND person_id IN ({})", list(existing.values())))
-        todo, seen = [], set()
-        for number, row in batch:
-            if row["hash"] in suppressed:
-                report.suppressed += 1
-                continue
-            if row["email"] in seen:
-                report.reject(number, _l("the same address appears twice"))
-                continue
-            seen.add(row["email"])
-            person_id = existing.get(row["email"])
-            wanted = [p for p in row["purposes"] if (person_id, p) not in granted]
-            if not wanted:
-                report.unchanged += 1
-                continue
-            report.imported += 1
-            todo.append((row, wanted))
-        if dry_run or not todo:
-            return
-        now = str(clock.now())  # as peewee stores it; skips sqlite3's per-value datetime adapter
-        new = [row for row, _ in todo if row["email"] not in existing]
-        insert_rows(Person, ("email", "name", "name_key", "language", "source", "status", "created_at",
-                             "updated_at", "email_hash"),
-                    [(r["email"], r["name"], name_key(r["name"]), r["language"], "import", "subscriber", now, now,
-                      r["hash"]) for r in new])
-        existing.update(_lookup('SELECT email, id FROM person WHERE email IN ({})', [r["email"] for r in new]))
-        events = [(existing[row["email"]], purpose, "granted", "consent", str(row["when"]), "import", row["source"],
-                   "import", "") for row, wanted in todo for purpose in wanted]
-        insert_rows(ConsentEvent, ("person", "purpose", "action", "basis", "occurred_at", "source_kind", "source",
-                                   "notice_version", "network"), events)
-        latest = {(person, purpose): event for event, person, purpose in _lookup(
-            "SELECT id, person_id, purpose FROM consent_event WHERE source_kind = 'import' AND person_id IN ({}) "
-            "ORDER BY id", list({e[0] for e in events}))}
-        insert_rows(Consent, ("person", "purpose", "state", "updated_at", "event"),
-                    [(e[0], e[1], "granted", now, latest[(e[0], e[1])]) for e in events],
-                    conflict=("person", "purpose"), update=("state", "updated_at", "event"))
+    existing = dict(_lookup('SELECT email, id FROM person WHERE email IN ({})', [r["email"] for _, r in batch]))
+    granted = set(_lookup("SELECT person_id, purpose FROM consent WHERE state IN ('granted', 'objected') "
+                          "AND person_id IN ({})", list(existing.values())))
+    todo, seen = [], set()
+    for number, row in batch:
+        if row["hash"] in suppressed:
+            report.suppressed += 1
+            continue
+        if row["email"] in seen:
+            report.reject(number, _l("the same address appears twice"))
+            continue
+        seen.add(row["email"])
+        person_id = existing.get(row["email"])
+        wanted = [p for p in row["purposes"] if (person_id, p) not in granted]
+        if not wanted:
+            report.unchanged += 1
+            continue
+        report.imported += 1
+        todo.append((row, wanted))
+    if dry_run or not todo:
+        return
+    now = str(clock.now())  # as peewee stores it; skips sqlite3's per-value datetime adapter
+    new = [row for row, _ in todo if row["email"] not in existing]
+    insert_rows(Person, ("email", "name", "name_key", "language", "source", "status", "created_at",
+                         "updated_at", "email_hash"),
+                [(r["email"], r["name"], name_key(r["name"]), r["language"], "import", "subscriber", now, now,
+                  r["hash"]) for r in new])
+    existing.update(_lookup('SELECT email, id FROM person WHERE email IN ({})', [r["email"] for r in new]))
+    events = [(existing[row["email"]], purpose, "granted", "consent", str(row["when"]), "import", row["source"],
+               "import", "") for row, wanted in todo for purpose in wanted]
+    insert_rows(ConsentEvent, ("person", "purpose", "action", "basis", "occurred_at", "source_kind", "source",
+                               "notice_version", "network"), events)
+    latest = {(person, purpose): event for event, person, purpose in _lookup(
+        "SELECT id, person_id, purpose FROM consent_event WHERE source_kind = 'import' AND person_id IN ({}) "
+        "ORDER BY id", list({e[0] for e in events}))}
+    insert_rows(Consent, ("person", "purpose", "state", "updated_at", "event"),
+                [(e[0], e[1], "granted", now, latest[(e[0], e[1])]) for e in events],
+                conflict=("person", "purpose"), update=("state", "updated_at", "event"))

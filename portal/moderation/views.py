@@ -1,6 +1,7 @@
 """Moderation pages: the approval queue, suspensions, spam removal in bulk, blocked domains."""
 from flask import abort, flash, render_template, request, url_for
 
+from .. import audit
 from ..accounts.access import me
 from ..accounts.models import Account, Person
 from ..admin.forms import ReasonForm
@@ -14,9 +15,10 @@ from . import bp, service
 @staff_required()
 def queue():
     """Show sign-ups waiting for approval, unconfirmed sign-ups and blocked domains."""
-    return render_template("moderation/queue.html", pending=service.pending_approval(),
-                           unconfirmed=service.unconfirmed(), domains=service.blocked_domains(),
-                           reason_form=ReasonForm())
+    pending, unconfirmed = service.pending_approval(), service.unconfirmed()
+    audit.record("people_listed", None, detail=f"moderation: {len(pending) + len(unconfirmed)} people")
+    return render_template("moderation/queue.html", pending=pending, unconfirmed=unconfirmed,
+                           domains=service.blocked_domains(), reason_form=ReasonForm())
 
 
 def account_or_404(account_id):

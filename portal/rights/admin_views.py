@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, FileField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length, Optional
 
-from .. import clock
+from .. import audit, clock
 from ..accounts.access import me
 from ..accounts.forms import EMAIL_REQUIRED, required, valid_email
 from ..accounts.service import update_profile
@@ -52,9 +52,10 @@ def queue():
                 return redirect_to(url_for("requests.detail", request_id=row.id))
             except ValueError:
                 form.scan.errors.append(_("Attach a PDF, JPEG or PNG file."))
-    now = clock.now()
+    now, rows = clock.now(), service.queue()
+    audit.record("people_listed", None, detail=f"requests: {len(rows)} shown")
     return render_page("rights/admin_queue.html", None, 422 if form.errors else 200, form=form,
-                       rows=service.queue(), now=now, soon=now + SOON, due=service.effective_due)
+                       rows=rows, now=now, soon=now + SOON, due=service.effective_due)
 
 
 def request_or_404(request_id):
@@ -69,6 +70,7 @@ def request_or_404(request_id):
 def detail(request_id):
     """Show one request and the actions that answer it."""
     row = request_or_404(request_id)
+    audit.record("data_request_viewed", row.person_id, detail=f"request {row.id}")
     return render_template("rights/admin_request.html", row=row, now=clock.now(), due=service.effective_due(row),
                            restriction=service.active_restriction(row.person) if row.person else None,
                            reasons=RESTRICTION_CHOICES)
@@ -82,7 +84,6 @@ def scan(request_id):
     path = service.attachment_path(row)
     if path is None:
         abort(404)
-    from .. import audit
     audit.record("request_scan_viewed", row.person_id, detail=f"request {row.id}")
     return send_file(path, as_attachment=True, max_age=0)
 
