@@ -292,7 +292,7 @@ def create_admin(email, password, name="", username=None):
         username = username or _free_username(email.split("@")[0])
         account = Account.create(person=person, username=username, role="admin",
                                  password_hash=passwords.hash_password(password),
-                                 email_verified_at=clock.now())
+                                 email_verified_at=clock.now(), notice_seen=current_notice()[0])
     auth_event("admin_created", "success", account_id=account.id)
     return account
 

@@ -86,7 +86,9 @@ def contract_context(person):
     from ..orders.forms import BuyForm
     from ..orders.models import Product
     from ..orders.service import orders_of
+    keeps_appointments = any("appointments" in c.fields for c in get_register().categories.values())
     return dict(orders=list(orders_of(person)), products=list(Product.for_sale()), buy_form=BuyForm(),
+                keeps_appointments=keeps_appointments,
                 appointments=appointments_of(person, "appointment"), visits=appointments_of(person, "visit"))
 
 

@@ -8,6 +8,7 @@ from ..accounts.sessions import end_sessions
 from ..accounts.tokens import consume_token, find_token, issue_token, token_data
 from ..db import database
 from ..mail.service import external_url, send_mail
+from ..notice import current
 from ..translate import lazy_gettext as _l
 
 ROLES = ("member", "moderator", "admin")
@@ -60,7 +61,7 @@ def accept(raw, username=None, password=None):
                 with database.atomic():
                     account = Account.create(person=person, username=username, role=role,
                                              password_hash=passwords.hash_password(password),
-                                             email_verified_at=clock.now())
+                                             email_verified_at=clock.now(), notice_seen=current()[0])
             except IntegrityError:
                 raise UsernameTaken(username) from None
         else:
