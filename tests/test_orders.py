@@ -398,3 +398,45 @@ def test_a_second_browser_cannot_use_the_first_ones_order(app, web, signed_in, w
     reference = buy(web, webinar)
     stranger = Web(app)
     assert stranger.get(f"/account/purchases/{reference}").status_code in (302, 303)
+
+
+def provider_order(reference="prov-1001", event_id="evt_p1", amount=4990, offered=True, refused=False,
+                   email="kassa@example.fi", product_id=1):
+    return json.dumps({
+        "id": event_id, "type": "order.completed", "order": reference, "amount": amount, "currency": "EUR",
+        "customer": {"email": email, "name": "Kaija Kassa", "language": "fi"},
+        "billing": {"name": "Kaija Kassa", "street": "Kauppakatu 3", "postal_code": "33100", "city": "Tampere",
+                    "country": "FI"},
+        "items": [{"product": product_id, "quantity": 1}],
+        "marketing_refusal": {"offered": offered, "refused": refused}}).encode()
+
+
+def test_an_order_completed_at_the_providers_checkout_is_recorded_paid_and_invoiced(app, webinar, mailbox):
+    response = post_webhook(app, provider_order(product_id=webinar.id))
+    assert response.status_code == 200 and response.json["outcome"] == "recorded and paid"
+    with app.app_context():
+        person = Person.get(Person.email == "kassa@example.fi")
+        order = Order.get(Order.reference == "prov-1001")
+        assert (order.status, order.source, order.person_id, person.status) == ("paid", "provider", person.id,
+                                                                                  "customer")
+        assert Invoice.select().where(Invoice.order == order).count() == 1
+        soft = ConsentEvent.get(ConsentEvent.person == person)
+        assert (soft.basis, soft.source, soft.action) == ("soft_opt_in", "provider", "granted")
+    assert "kurssit.example.fi" in text_of(mailbox.last_to("kassa@example.fi"))
+    assert post_webhook(app, provider_order(product_id=webinar.id)).json["outcome"] == "duplicate"
+    with app.app_context():
+        assert Order.select().count() == 1 and Invoice.select().count() == 1
+
+
+def test_a_provider_order_records_no_marketing_basis_when_the_refusal_was_not_offered(app, webinar):
+    post_webhook(app, provider_order(product_id=webinar.id, offered=False))
+    with app.app_context():
+        assert ConsentEvent.select().count() == 0
+
+
+@pytest.mark.parametrize("changes", [{"amount": 100}, {"product_id": 999}, {"email": "ei-osoite"}])
+def test_a_provider_order_that_does_not_add_up_is_refused_and_nothing_stays(app, webinar, changes):
+    body = provider_order(**{"product_id": webinar.id, **changes})
+    assert post_webhook(app, body).status_code == 400
+    with app.app_context():
+        assert Order.select().count() == 0 and Person.select().count() == 0 and PaymentEvent.select().count() == 0

@@ -101,6 +101,53 @@ def record_order(person, items, billing, staff, paid=False, refused_marketing=Fa
     return order
 
 
+def record_provider_order(reference, customer, billing, items, amount, currency, refusal):
+    """Record an order completed at the payment provider's own checkout, paid; return it.
+
+    The buyer is found by address or added as a customer. Soft opt-in starts
+    only when the provider says the unticked refusal box was offered; if it
+    was not, nothing about marketing is recorded. Raise ValueError for an
+    event that does not add up.
+    """
+    from email_validator import EmailNotValidError, validate_email
+    from ..accounts.forms import normalise_email
+    email = normalise_email(customer.get("email"))
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValueError("customer email is not valid") from None
+    if not all(isinstance(billing.get(k), str) and billing[k].strip() for k in ("name", "street", "postal_code", "city")):
+        raise ValueError("billing needs name, street, postal_code and city")
+    lines = []
+    for item in items:
+        product = Product.get_or_none(Product.id == item.get("product")) if isinstance(item, dict) else None
+        quantity = item.get("quantity", 1) if isinstance(item, dict) else 0
+        if product is None or not isinstance(quantity, int) or not 1 <= quantity <= 100:
+            raise ValueError("an item names no product on sale or a bad quantity")
+        lines.append((product, quantity))
+    existing = Order.get_or_none(Order.reference == reference)
+    if existing is not None:
+        mark_paid(existing)
+        return existing
+    language = customer.get("language") if customer.get("language") in ("fi", "en") else "fi"
+    with database.atomic():
+        person = Person.get_or_none(Person.email == email)
+        if person is None:
+            sources = get_register().sources
+            source = next((key for key in ("purchase", "customer") if key in sources), "purchase")
+            person = Person.create(email=email, name=" ".join(str(customer.get("name") or "").split())[:100],
+                                   language=language, source=source, status="customer")
+        order = _create_order(person, lines, {k: str(v)[:200] for k, v in billing.items() if v}, "provider")
+        if order.total_cents != amount or currency.upper() != order.currency:
+            raise ValueError("amount or currency does not match the items")
+        Order.update(reference=reference).where(Order.id == order.id).execute()
+        order.reference = reference
+        if isinstance(refusal, dict) and refusal.get("offered") is True:
+            ledger.soft_opt_in(person, "purchase", "provider", bool(refusal.get("refused")), language)
+        mark_paid(order)
+    return order
+
+
 def next_invoice_number(year):
     """Take the next invoice number of `year` inside the caller's transaction; return it."""
     InvoiceCounter.insert(year=year, last=0).on_conflict_ignore().execute()

@@ -10,6 +10,17 @@ raw body keyed with PORTAL_PAYMENT_WEBHOOK_SECRET. `payment.succeeded` marks
 the order paid and invoices it; `payment.failed` cancels a pending order;
 other types are recorded and ignored. The event id is stored in the same
 transaction as its effect, so a repeated call changes nothing.
+
+A purchase made at the provider's own checkout arrives as `order.completed`,
+with `order` the provider's id for it and
+
+    "customer": {"email": ..., "name": ..., "language": "fi"},
+    "billing": {"name": ..., "street": ..., "postal_code": ..., "city": ..., "country": "FI",
+                "business_id": ...},
+    "items": [{"product": <product id>, "quantity": 1}],
+    "marketing_refusal": {"offered": true, "refused": false}
+
+which records the order, paid and invoiced, for the person with that address.
 """
 import hashlib
 import hmac
@@ -79,6 +90,16 @@ def receive(body, header, secret):
 
 def _apply(event):
     """Apply an event to its order; return (order, outcome). Raise Refused(400)."""
+    if event["type"] == "order.completed":
+        customer, billing, items = event.get("customer"), event.get("billing"), event.get("items")
+        if not isinstance(customer, dict) or not isinstance(billing, dict) or not isinstance(items, list) or not items:
+            raise Refused(400, "order.completed needs customer, billing and items")
+        try:
+            order = service.record_provider_order(event["order"], customer, billing, items, event["amount"],
+                                                  event["currency"], event.get("marketing_refusal"))
+        except ValueError as problem:
+            raise Refused(400, str(problem)) from None
+        return order, "recorded and paid"
     order = Order.get_or_none(Order.reference == event["order"])
     if order is None:
         raise Refused(400, "unknown order")
