@@ -55,6 +55,15 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+def get_or_404(model, row_id):
+    """Return the row of `model` with this id, or answer 404 (a view helper)."""
+    from flask import abort
+    row = model.get_or_none(model.id == row_id)
+    if row is None:
+        abort(404)
+    return row
+
+
 def insert_rows(model, columns, rows, conflict=(), update=()):
     """Insert many rows with one prepared statement (executemany); optionally upsert.
 

@@ -11,11 +11,11 @@ from peewee import DatabaseError
 from support import PASSWORD, Web, link_in, path_of, text_of
 from staff_support import enrolled_staff
 from portal import clock
-from portal.accounts.models import Account, LoginSession, Person
+from portal.accounts.models import Account, Person
 from portal.audit.models import AuditEntry
 from portal.breaches.models import Breach, BreachNotice
 from portal.consents import service as ledger
-from portal.consents.models import Consent, ConsentEvent, Suppression
+from portal.consents.models import ConsentEvent
 from portal.db import database
 from portal.rights.models import DataRequest
 from portal.relationship.models import Interaction

@@ -1,5 +1,4 @@
 """The consent ledger, the member's consent page and who may be contacted."""
-import re
 
 import pytest
 from peewee import DatabaseError

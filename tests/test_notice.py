@@ -1,11 +1,10 @@
 """The privacy notice: every Art. 13 item from the register definition, in both
 languages, versioned; and the record of processing activities (Art. 30)."""
-import re
 
 import pytest
 from markupsafe import escape
 
-from support import PASSWORD, Web
+from support import Web
 from portal.config import PROJECT_ROOT
 from portal.consents.models import ConsentEvent
 from portal.notice.models import NoticeVersion

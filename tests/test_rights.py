@@ -16,7 +16,7 @@ from portal.accounts.models import Account, EmailToken, LoginSession, Person
 from portal.audit.models import AuditEntry
 from portal.config import PROJECT_ROOT
 from portal.consents import service as ledger
-from portal.consents.models import Consent, ConsentEvent, Suppression
+from portal.consents.models import ConsentEvent, Suppression
 from portal.db import database
 from portal.mail.models import OutboxMessage
 from portal.models import MODELS
@@ -157,7 +157,7 @@ def test_committed_schema_is_the_one_the_code_describes(app):
 
 
 def test_csv_cells_cannot_become_formulas(web, app, member):
-    account = member(name="=HYPERLINK(\"http://evil\")")
+    member(name="=HYPERLINK(\"http://evil\")")
     web.login()
     archive = exported(web.post("/account/export"))
     assert "'=HYPERLINK" in archive.read("person.csv").decode()

@@ -3,7 +3,6 @@ import datetime as dt
 import re
 
 import pyotp
-import pytest
 
 from support import PASSWORD, Web, link_in, path_of
 from staff_support import enrolled_staff, totp_code

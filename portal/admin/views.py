@@ -9,7 +9,7 @@ from flask import abort, flash, render_template, request, url_for
 
 from .. import audit
 from ..accounts.access import me
-from ..accounts.models import Account, LoginSession, Person
+from ..accounts.models import LoginSession, Person
 from ..accounts.sessions import end_sessions
 from ..audit.models import AuditEntry
 from ..consents.service import history, states
@@ -19,6 +19,7 @@ from ..relationship.models import Interaction
 from ..rights.models import DataRequest, Restriction
 from ..staff.access import staff_required
 from ..translate import gettext as _
+from ..db import get_or_404
 from . import bp, people
 from .forms import LogForm, ReasonForm, SearchForm, choices
 
@@ -56,18 +57,11 @@ def people_list():
                        after=bool(form.cursor.data))
 
 
-def person_or_404(person_id):
-    person = Person.get_or_none(Person.id == person_id)
-    if person is None:
-        abort(404)
-    return person
-
-
 @bp.get("/admin/people/<int:person_id>")
 @staff_required()
 def person(person_id):
     """Show everything about a person to staff; the look is audited."""
-    person = person_or_404(person_id)
+    person = get_or_404(Person, person_id)
     audit.record("person_viewed", person)
     account = person.accounts.first()
     return render_template(
@@ -96,7 +90,7 @@ def contract_context(person):
 @staff_required()
 def add_log(person_id):
     """Add a message or an action to the person's relationship log."""
-    person = person_or_404(person_id)
+    person = get_or_404(Person, person_id)
     form = LogForm()
     if form.validate_on_submit():
         from ..relationship.service import record
@@ -111,7 +105,7 @@ def add_log(person_id):
 @staff_required()
 def end_person_sessions(person_id):
     """End every session of the person's account (SES-08)."""
-    person = person_or_404(person_id)
+    person = get_or_404(Person, person_id)
     account = person.accounts.first()
     if account is not None:
         count = end_sessions(account)

@@ -6,7 +6,7 @@ here deletes anything.
 """
 import datetime as dt
 
-from .. import audit, clock
+from .. import audit
 from ..accounts.models import Person
 from ..db import database
 from ..mail.service import send_mail

@@ -1,5 +1,5 @@
 """The breach register for admins: incidents, the 72-hour clock, notices to the chosen people."""
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
@@ -13,6 +13,7 @@ from ..htmx import redirect_to, render_page
 from ..relationship.service import to_local, to_utc
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
+from ..db import get_or_404
 from . import service
 from .models import Breach
 
@@ -81,18 +82,11 @@ def new():
     return render_page("breaches/form.html", None, 422 if form.errors else 200, form=form, breach=None)
 
 
-def breach_or_404(breach_id):
-    breach = Breach.get_or_none(Breach.id == breach_id)
-    if breach is None:
-        abort(404)
-    return breach
-
-
 @bp.route("/admin/breaches/<int:breach_id>", methods=["GET", "POST"])
 @staff_required("admin")
 def detail(breach_id):
     """Show and update an incident; choose the people to notify with the people filters."""
-    breach = breach_or_404(breach_id)
+    breach = get_or_404(Breach, breach_id)
     form = BreachForm(data=local_values(breach)) if request.method == "GET" else BreachForm()
     if request.method == "POST" and form.validate_on_submit():
         service.update(breach, form.values(), me())
@@ -108,7 +102,7 @@ def detail(breach_id):
 @staff_required("admin")
 def choose(breach_id):
     """Find the affected people with the same filters as the people list (htmx in place)."""
-    breach, search = breach_or_404(breach_id), search_form()
+    breach, search = get_or_404(Breach, breach_id), search_form()
     rows, cursor = people.search(search.q.data, search.status.data, search.state.data, search.purpose.data or None,
                                  search.sort.data or "newest", search.cursor.data or None)
     audit.record("people_listed", None, detail=f"breach {breach.id}: {len(rows)} shown")
@@ -120,7 +114,7 @@ def choose(breach_id):
 @staff_required("admin")
 def notify(breach_id):
     """Confirm, then send the notice to exactly the chosen people."""
-    breach = breach_or_404(breach_id)
+    breach = get_or_404(Breach, breach_id)
     chosen = service.people_by_ids([int(i) for i in request.form.getlist("person") if i.isdigit()][:10000])
     if not chosen:
         flash(_("Choose at least one person."), "error")

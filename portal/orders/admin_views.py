@@ -16,6 +16,7 @@ from ..htmx import redirect_to, render_page
 from ..relationship.service import to_local, to_utc
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
+from ..db import get_or_404
 from . import service
 from .forms import BuyForm
 from .models import Product
@@ -103,18 +104,11 @@ def product(product_id):
     return render_page("orders/admin_product.html", None, 422 if form.errors else 200, form=form, product=item)
 
 
-def person_or_404(person_id):
-    person = Person.get_or_none(Person.id == person_id)
-    if person is None:
-        abort(404)
-    return person
-
-
 @bp.post("/admin/people/<int:person_id>/orders")
 @staff_required("admin")
 def record(person_id):
     """Record an order for a person (a phone or an invoice order), paid or waiting for payment."""
-    person, form = person_or_404(person_id), BuyForm()
+    person, form = get_or_404(Person, person_id), BuyForm()
     item = Product.get_or_none(Product.id == request.form.get("product", type=int))
     quantity = request.form.get("quantity", type=int) or 1
     if item is None or not 1 <= quantity <= 100 or not form.validate_on_submit():
@@ -134,7 +128,7 @@ def record(person_id):
 @staff_required()
 def appointment(person_id):
     """Record an appointment or a visit for a person."""
-    person, form = person_or_404(person_id), request.form
+    person, form = get_or_404(Person, person_id), request.form
     try:
         from datetime import datetime
         starts = to_utc(datetime.strptime(form.get("starts_at", ""), "%Y-%m-%dT%H:%M"))

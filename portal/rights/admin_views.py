@@ -13,6 +13,7 @@ from ..accounts.service import update_profile
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
+from ..db import get_or_404
 from . import service
 from .forms import REQUEST_CHOICES, RESTRICTION_CHOICES
 from .models import DataRequest
@@ -58,18 +59,11 @@ def queue():
                        rows=rows, now=now, soon=now + SOON, due=service.effective_due)
 
 
-def request_or_404(request_id):
-    row = DataRequest.get_or_none(DataRequest.id == request_id)
-    if row is None:
-        abort(404)
-    return row
-
-
 @bp.get("/admin/requests/<int:request_id>")
 @staff_required("admin")
 def detail(request_id):
     """Show one request and the actions that answer it."""
-    row = request_or_404(request_id)
+    row = get_or_404(DataRequest, request_id)
     audit.record("data_request_viewed", row.person_id, detail=f"request {row.id}")
     return render_template("rights/admin_request.html", row=row, now=clock.now(), due=service.effective_due(row),
                            restriction=service.active_restriction(row.person) if row.person else None,
@@ -80,7 +74,7 @@ def detail(request_id):
 @staff_required("admin")
 def scan(request_id):
     """Open the scanned letter of a request."""
-    row = request_or_404(request_id)
+    row = get_or_404(DataRequest, request_id)
     path = service.attachment_path(row)
     if path is None:
         abort(404)
@@ -102,7 +96,7 @@ PROBLEMS = {
 @staff_required("admin")
 def act(request_id, action):
     """Extend, send the export, erase, rectify, restrict or lift, or close with a reply."""
-    row, form = request_or_404(request_id), request.form
+    row, form = get_or_404(DataRequest, request_id), request.form
     person, by = row.person, me()
     if action in ("rectify", "restrict", "announce-lift", "lift") and person is None:
         action = "no-person"

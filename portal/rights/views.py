@@ -4,7 +4,7 @@
 /account/export downloads it; /account/restrict and /account/delete restrict
 and erase. /privacy/request lets anyone ask, after proving their address.
 """
-from flask import Response, abort, flash, render_template, request, stream_with_context, url_for
+from flask import Response, flash, render_template, request, stream_with_context
 
 from .. import audit, clock
 from ..accounts.access import fresh_password_required, me, member_required

@@ -9,6 +9,7 @@ from ..htmx import redirect_to, render_page
 from ..limits import per_key
 from ..translate import gettext as _
 from ..web import public, safe_next
+from ..db import get_or_404
 from . import bp, service, totp
 from .access import staff_required, staff_signed_in
 from .forms import AcceptForm, CodeForm, InviteForm, RoleForm
@@ -78,18 +79,11 @@ def invite():
     return render_page("staff/staff.html", None, 422, staff=service.staff(), form=form, role_form=RoleForm)
 
 
-def staff_account(account_id):
-    account = Account.get_or_none(Account.id == account_id)
-    if account is None:
-        abort(404)
-    return account
-
-
 @bp.post("/admin/staff/<int:account_id>/role")
 @staff_required("admin")
 def change_role(account_id):
     """Change someone's role (never one's own, never the last admin's)."""
-    account, form = staff_account(account_id), RoleForm()
+    account, form = get_or_404(Account, account_id), RoleForm()
     if form.validate_on_submit():
         try:
             service.change_role(account, form.role.data, me())
@@ -103,7 +97,7 @@ def change_role(account_id):
 @staff_required("admin")
 def reset_second_factor(account_id):
     """Reset a staff member's authenticator: they enrol again at their next login."""
-    account = staff_account(account_id)
+    account = get_or_404(Account, account_id)
     if account.id == me().id:
         abort(400)
     totp.reset(account, me())
