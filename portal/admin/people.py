@@ -18,7 +18,6 @@ from ..consents.models import Consent
 PAGE = 50
 SORTS = ("newest", "email", "name")
 STATUSES = ("prospect", "subscriber", "member", "customer")
-STATES = ("restricted", "objected", "pending_approval", "suspended", "unconfirmed")
 
 
 def _prefix(column, prefix):

@@ -6,10 +6,10 @@ enrol one and a session that has not passed the second factor to the code
 page (AUTH-11). Members get 403, on pages and htmx fragments alike (AC-02,
 AC-05); the refusal is logged by the error handler (AC-06).
 """
-from flask import abort, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
-from ..accounts.access import _member
+from ..accounts.access import member_with_role
 from ..accounts.sessions import current_session
 from ..htmx import redirect_to
 from ..web import requires
@@ -31,22 +31,10 @@ def staff_required(*roles):
     roles = roles or STAFF
 
     def check():
-        denied = _member()
-        if denied is not None:
-            return denied
-        if current_user.role not in roles:
-            abort(403)
-        return _second_factor_gate()
+        return member_with_role(roles) or _second_factor_gate()
     return requires("staff:" + ",".join(roles), check)
 
 
 def staff_signed_in(view):
     """Allow staff who have not yet passed the second factor (the enrolment and code pages)."""
-    def check():
-        denied = _member()
-        if denied is not None:
-            return denied
-        if current_user.role not in STAFF:
-            abort(403)
-        return None
-    return requires("staff-unverified", check)(view)
+    return requires("staff-unverified", lambda: member_with_role(STAFF))(view)
