@@ -22,7 +22,6 @@ from .export import export_zip
 from .fields import NAMES, VALUES
 from .forms import DeleteForm, RequestForm, RestrictForm
 
-TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
 
 
 @bp.get("/account/data")
@@ -134,9 +133,9 @@ def confirm_request(token):
     if request.method == "POST" and pending is not None:
         done = service.confirm_request(token)
         if done is not None:
-            return render_template("rights/request_confirmed.html", data_request=done), 200, TOKEN_HEADERS
+            return render_template("rights/request_confirmed.html", data_request=done), 200
     status = 200 if pending is not None else 404
-    return render_template("rights/request_confirm.html", pending=pending, token=token), status, TOKEN_HEADERS
+    return render_template("rights/request_confirm.html", pending=pending, token=token), status
 
 
 @bp.route("/privacy/export/<token>", methods=["GET", "POST"])
@@ -145,11 +144,11 @@ def request_export(token):
     """Download the export a verified request was answered with (link valid 7 days)."""
     person = service.person_from_export_token(token)
     if person is None:
-        return render_template("rights/export_gone.html"), 404, TOKEN_HEADERS
+        return render_template("rights/export_gone.html"), 404
     if request.method == "POST":
         audit.record("data_exported", person, detail="by request link")
         return download(person, person.language, _("my-data"))
-    return render_template("rights/request_export.html", token=token), 200, TOKEN_HEADERS
+    return render_template("rights/request_export.html", token=token), 200
 
 
 @bp.route("/privacy/erase/<token>", methods=["GET", "POST"])
@@ -158,7 +157,7 @@ def erase_by_link(token):
     """A subscriber without an account confirms deleting their data."""
     person = service.erasure_target(token)
     if request.method == "POST" and person is not None and service.erase_by_link(token):
-        return render_template("rights/erased.html"), 200, TOKEN_HEADERS
+        return render_template("rights/erased.html"), 200
     status = 200 if person is not None else 404
     return render_template("rights/erase_confirm.html", valid=person is not None, token=token), \
-        status, TOKEN_HEADERS
+        status
