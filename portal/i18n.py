@@ -8,10 +8,9 @@ from flask_babel import Babel, format_date, format_datetime
 from flask_login import current_user
 
 from . import translate
+from .translate import LANGUAGE_NAMES, LANGUAGES
 from .web import public, safe_next
 
-LANGUAGES = ("fi", "en")
-LANGUAGE_NAMES = {"fi": "Suomi", "en": "English"}
 babel = Babel()
 bp = Blueprint("i18n", __name__)
 

@@ -11,7 +11,7 @@ from .consents.models import Consent, ConsentEvent, ConsentWording, Suppression
 from .mail.models import OutboxMessage
 from .moderation.models import BlockedDomain
 from .newsletter.models import PendingSignup
-from .notice.models import NoticeVersion
+from .register.versions import NoticeVersion
 from .orders.models import BillingDetails, Invoice, InvoiceCounter, Order, OrderLine, PaymentEvent, Product
 from .processors.models import ProcessorExport, ProcessorExportMember
 from .relationship.models import Interaction

@@ -10,6 +10,8 @@ from flask import g
 from flask_babel import LazyString, get_locale, get_translations
 from markupsafe import Markup
 
+LANGUAGES = ("fi", "en")
+LANGUAGE_NAMES = {"fi": "Suomi", "en": "English"}  # each in its own language
 _catalogues = {}
 
 

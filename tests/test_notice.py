@@ -7,7 +7,7 @@ from markupsafe import escape
 from support import Web
 from portal.config import PROJECT_ROOT
 from portal.consents.models import ConsentEvent
-from portal.notice.models import NoticeVersion
+from portal.register.versions import NoticeVersion
 
 REGISTERS = {"bloomlead": "registers/bloomlead.toml", "liikkuvat_puntit": "registers/liikkuvat-puntit.toml"}
 SECTIONS = ("controller", "contact", "subjects", "purposes", "interests", "categories", "sources", "recipients",

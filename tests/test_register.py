@@ -49,6 +49,8 @@ def broken(tmp_path, old, new):
     ('requires_approval = false', 'requires_approval = "no"', "membership.requires_approval"),
     ('[contact_person]', '[contact_persons]', "contact_persons"),
     ('title = { fi = "Uutiskirje", en = "Newsletter" }', 'title = { fi = "Uutiskirje" }', "purposes[0].title"),
+    ('fields = ["name", "email", "phone", "language"]', 'fields = ["name", "email", "shoe_size"]',
+     "categories[0].fields"),
 ])
 def test_an_invalid_definition_names_the_file_and_the_field(tmp_path, old, new, field):
     with pytest.raises(RegisterError) as error:

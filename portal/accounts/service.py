@@ -12,7 +12,7 @@ from ..consents import service as ledger
 from ..db import database
 from ..logs import auth_event
 from ..mail.service import external_url, send_mail
-from ..notice import current as current_notice, current_label
+from ..register.versions import current as current_notice, current_label
 from ..register import get_register
 from . import passwords
 from .models import Account, Person, address_hash

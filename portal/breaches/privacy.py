@@ -1,6 +1,6 @@
-"""Breach notices in export and erasure: the person sees which notices they were sent;
+"""Breach notices in a person's data: they see which notices they were sent;
 on erasure the notice record stays (the register keeps everything) without the link to them."""
-from ..rights.tables import Field, Table, iso
+from ..personal_data import Field, Table
 from ..translate import lazy_gettext as _l
 from .models import Breach, BreachNotice
 
@@ -10,13 +10,17 @@ COVERS = {
 }
 
 
-def export(person):
-    """Return the breach notices sent to the person."""
-    return [Table("breach_notices", _l("Data breach notices we have sent you"), [
-        Field("breach", _l("Which incident")), Field("sent_at", _l("When we sent the notice")),
-    ], lambda: ({"breach": n.breach.title, "sent_at": iso(n.queued_at)}
-                for n in BreachNotice.select(BreachNotice, Breach).join(Breach)
-                .where(BreachNotice.person == person).order_by(BreachNotice.id)))]
+def _notices(person):
+    for n in (BreachNotice.select(BreachNotice, Breach).join(Breach)
+              .where(BreachNotice.person == person).order_by(BreachNotice.id)):
+        yield {"breach": n.breach.title, "sent_at": n.queued_at}
+
+
+TABLES = [
+    Table("breach_notices", _l("Data breach notices we have sent you"), [
+        Field("breach", _l("Which incident")), Field("sent_at", _l("When we sent the notice"), "datetime"),
+    ], _notices),
+]
 
 
 def erase(person):

@@ -11,13 +11,18 @@ def purpose_title(key):
 
 def action_label(event):
     """Describe what an event did, in the words that fit its legal basis."""
-    if event.basis == "soft_opt_in":
-        return _("Offers of similar products allowed (as our customer)") if event.action == "granted" \
+    return action_text(event.basis, event.action)
+
+
+def action_text(basis, action):
+    """Describe an `action` (granted, withdrawn, objected) on a purpose resting on `basis`."""
+    if basis == "soft_opt_in":
+        return _("Offers of similar products allowed (as our customer)") if action == "granted" \
             else _("Offers of similar products refused")
-    if event.basis == "legitimate_interest":
-        return _("Objected") if event.action == "objected" else _("Objection withdrawn")
+    if basis == "legitimate_interest":
+        return _("Objected") if action == "objected" else _("Objection withdrawn")
     return {"granted": _("Consent given"), "withdrawn": _("Consent withdrawn"),
-            "objected": _("Marketing forbidden")}.get(event.action, event.action)
+            "objected": _("Marketing forbidden")}.get(action, action)
 
 
 def source_label(event):

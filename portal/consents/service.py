@@ -13,7 +13,7 @@ from peewee import JOIN
 from .. import clock
 from ..accounts.models import Person, address_hash
 from ..logs import coarse_network
-from ..notice import current_label
+from ..register.versions import current_label
 from ..register import get_register
 from .models import CUSTOMER, SOFT_OPT_IN, Consent, ConsentEvent, ConsentWording, Suppression
 

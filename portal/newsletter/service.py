@@ -18,7 +18,7 @@ from ..consents.audience import is_reachable
 from ..consents.models import ConsentEvent
 from ..db import database
 from ..mail.service import external_url, send_mail
-from ..notice import current_label
+from ..register.versions import current_label
 from ..register import get_register
 from ..relationship.models import Interaction
 from ..translate import lazy_gettext as _l

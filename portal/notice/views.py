@@ -7,8 +7,8 @@ from ..accounts.models import Account
 from ..register import RegisterError, parse_register
 from ..translate import lazy_gettext as _l
 from ..web import public, safe_next
-from . import bp, current
-from .models import NoticeVersion
+from . import bp
+from ..register.versions import NoticeVersion, current
 
 BASIS_NAMES = {
     "consent": _l("consent"),
@@ -66,3 +66,11 @@ def seen():
     if version_id is not None:
         Account.update(notice_seen=version_id).where(Account.id == current_user.id).execute()
     return redirect(safe_next(request.form.get("next")), code=303)
+
+
+def notice_changed():
+    """Return True when the signed-in member has not yet seen the notice version in force."""
+    from flask_login import current_user
+    version_id = current()[0]
+    return (version_id is not None and current_user.is_authenticated
+            and (current_user.notice_seen or 0) < version_id)

@@ -3,10 +3,7 @@ from .models import ConsentEventPermit
 
 COVERS = {ConsentEventPermit: "not personal: empty outside the retention job's transaction"}
 
-
-def export(person):
-    """Return nothing: the retention job keeps no data of its own."""
-    return []
+TABLES = []
 
 
 def erase(person):

@@ -15,7 +15,7 @@ from flask_babel import force_locale
 
 from .. import clock
 from ..register import get_register
-from .registry import concerns
+from .registry import tables
 
 FORMAT = "portal-export/1"
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -41,11 +41,6 @@ class _Sink(io.RawIOBase):
     def take(self):
         data, self.chunks = b"".join(self.chunks), []
         return data
-
-
-def tables_of(person):
-    """Return every concern's tables for `person`, in export order."""
-    return [table for concern in concerns() for table in concern.export(person)]
 
 
 def processing_info(language):
@@ -74,31 +69,31 @@ def csv_safe(value):
 
 def export_zip(person, language):
     """Yield the bytes of the person's export archive."""
-    tables = tables_of(person)
+    parts = tables()
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED)
     with archive.open("data.json", "w") as out:
         head = {"format": FORMAT, "generated_at": clock.now().isoformat(), "language": language,
                 "processing": processing_info(language)}
         out.write(json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "tables": {')
-        for index, table in enumerate(tables):
+        for index, table in enumerate(parts):
             out.write((", " if index else "").encode() + json.dumps(table.name).encode() + b": [")
-            for number, row in enumerate(table.rows()):
+            for number, row in enumerate(table.rows(person)):
                 out.write((", " if number else "").encode() + json.dumps(row, ensure_ascii=False).encode())
                 yield sink.take()
             out.write(b"]")
         out.write(b"}}")
     yield sink.take()
-    for table in tables:
+    for table in parts:
         with archive.open(f"{table.name}.csv", "w") as out:
             names = [f.name for f in table.fields]
             out.write(_csv_line(names))
-            for row in table.rows():
+            for row in table.rows(person):
                 out.write(_csv_line([csv_safe(row.get(name)) for name in names]))
                 yield sink.take()
         yield sink.take()
     with force_locale(language):
-        guide = render_template("rights/export_readme.html", tables=tables, language=language,
+        guide = render_template("rights/export_readme.html", tables=parts, language=language,
                                 register=get_register(), generated_at=clock.now())
     archive.writestr("README.html", guide)
     archive.close()
@@ -113,9 +108,7 @@ def _csv_line(values):
 
 def json_schema():
     """Return the JSON Schema of data.json, built from the concerns' table descriptions."""
-    from ..accounts.models import Person
-    person = Person(email="", name="", language="fi", source="", status="")
-    tables = tables_of(person)
+    parts = tables()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "A person's data export (data.json)",
@@ -130,7 +123,7 @@ def json_schema():
                                                               "recipients and sources from the privacy notice"},
             "tables": {
                 "type": "object",
-                "required": [t.name for t in tables],
+                "required": [t.name for t in parts],
                 "additionalProperties": False,
                 "properties": {t.name: {
                     "type": "array",
@@ -139,7 +132,7 @@ def json_schema():
                               "required": [f.name for f in t.fields],
                               "properties": {f.name: {**f.schema(), "description": str(f.meaning)}
                                              for f in t.fields}},
-                } for t in tables},
+                } for t in parts},
             },
         },
     }

@@ -1,6 +1,6 @@
-"""Restrictions' and data requests' share of export and erasure."""
+"""Restrictions' and data requests' share of a person's data."""
 from ..accounts.models import address_hash
-from ..rights.tables import Field, Table, iso
+from ..personal_data import Field, Table
 from ..translate import lazy_gettext as _l
 from .models import DataRequest, Restriction
 
@@ -14,27 +14,33 @@ def _requests(person):
     return (DataRequest.person == person) | (DataRequest.email == person.email)
 
 
-def export(person):
-    """Return the person's restrictions and requests."""
-    return [
-        Table("restrictions", _l("Restrictions of processing you asked for"), [
-            Field("reason", _l("Why: accuracy contested, objection pending, unlawful processing or legal claim")),
-            Field("details", _l("What you told us")), Field("requested_at", _l("When you asked")),
-            Field("lifted_at", _l("When it ended"), nullable=True),
-        ], lambda: ({"reason": r.reason, "details": r.details, "requested_at": iso(r.requested_at),
-                     "lifted_at": iso(r.lifted_at)}
-                    for r in Restriction.select().where(Restriction.person == person).order_by(Restriction.id))),
-        Table("data_requests", _l("Requests you have made about your data"), [
-            Field("kind", _l("access, portability, rectification, erasure, restriction or objection")),
-            Field("channel", _l("web form, email or letter")), Field("received_at", _l("When we received it")),
-            Field("due_at", _l("When we must answer at the latest")),
-            Field("state", _l("unverified, open, answered or closed")),
-            Field("answered_at", _l("When we answered"), nullable=True), Field("details", _l("What you wrote")),
-        ], lambda: ({"kind": r.kind, "channel": r.channel, "received_at": iso(r.received_at),
-                     "due_at": iso(r.due_at), "state": r.state, "answered_at": iso(r.answered_at),
-                     "details": r.details}
-                    for r in DataRequest.select().where(_requests(person)).order_by(DataRequest.id))),
-    ]
+def _restrictions(person):
+    for r in Restriction.select().where(Restriction.person == person).order_by(Restriction.id):
+        yield {"reason": r.reason, "details": r.details, "requested_at": r.requested_at, "lifted_at": r.lifted_at}
+
+
+def _data_requests(person):
+    for r in DataRequest.select().where(_requests(person)).order_by(DataRequest.id):
+        yield {"kind": r.kind, "channel": r.channel, "received_at": r.received_at, "due_at": r.due_at,
+               "state": r.state, "answered_at": r.answered_at, "details": r.details}
+
+
+TABLES = [
+    Table("restrictions", _l("Restrictions of processing you asked for"), [
+        Field("reason", _l("Why: accuracy contested, objection pending, unlawful processing or legal claim")),
+        Field("details", _l("What you told us")), Field("requested_at", _l("When you asked"), "datetime"),
+        Field("lifted_at", _l("When it ended"), "datetime", nullable=True),
+    ], _restrictions),
+    Table("data_requests", _l("Requests you have made about your data"), [
+        Field("kind", _l("access, portability, rectification, erasure, restriction or objection")),
+        Field("channel", _l("web form, email or letter")),
+        Field("received_at", _l("When we received it"), "datetime"),
+        Field("due_at", _l("When we must answer at the latest"), "datetime"),
+        Field("state", _l("unverified, open, answered or closed")),
+        Field("answered_at", _l("When we answered"), "datetime", nullable=True),
+        Field("details", _l("What you wrote")),
+    ], _data_requests),
+]
 
 
 def erase(person):

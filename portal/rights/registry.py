@@ -1,23 +1,34 @@
-"""Every concern that stores personal data, each with its export and erasure.
+"""Every concern that stores personal data, named once, in export order.
 
-`rights` composes them: the export walks them in order, erasure runs all of
-them in one transaction. A test walks `MODELS` and fails if a table that
-links to a person is not covered here.
+`rights` composes them: the export and "My data" read their tables, erasure
+runs all their `erase` in one transaction. A test walks `MODELS` and fails if
+a table that links to a person is not covered by one of them.
 """
-from importlib import import_module
+from ..accounts import privacy as accounts
+from ..appointments import privacy as appointments
+from ..breaches import privacy as breaches
+from ..consents import privacy as consents
+from ..mail import privacy as mail
+from ..newsletter import privacy as newsletter
+from ..orders import privacy as orders
+from ..processors import privacy as processors
+from ..relationship import privacy as relationship
+from ..retention import privacy as retention
+from ..staff import privacy as staff
+from . import privacy as rights
 
-CONCERNS = ("accounts", "consents", "newsletter", "relationship", "orders", "appointments", "rights", "mail",
-            "retention", "processors", "breaches", "staff")
+CONCERNS = (accounts, consents, newsletter, relationship, orders, appointments, rights, mail,
+            retention, processors, breaches, staff)
 
 
-def concerns():
-    """Return the privacy modules of every concern, in export order."""
-    return [import_module(f"portal.{name}.privacy") for name in CONCERNS]
+def tables():
+    """Return every concern's tables, in export order."""
+    return [table for concern in CONCERNS for table in concern.TABLES]
 
 
 def covered_models():
     """Return {model: how it is handled} over all concerns."""
     covered = {}
-    for module in concerns():
-        covered.update(module.COVERS)
+    for concern in CONCERNS:
+        covered.update(concern.COVERS)
     return covered

@@ -20,7 +20,7 @@ from ..mail.service import external_url, send_mail
 from ..newsletter.links import ClockSigner
 from ..translate import lazy_gettext as _l
 from .models import DataRequest, Restriction
-from .registry import concerns
+from .registry import CONCERNS
 
 EXPORT_LINK_DAYS = 7
 
@@ -88,7 +88,7 @@ def erase_person(person, by="self", notify=True):
         accounts = list(Account.select().where(Account.person == person))
         for account in accounts:
             end_sessions(account)
-        for concern in concerns():
+        for concern in CONCERNS:
             concern.erase(person)
         Person.delete().where(Person.id == person_id).execute()
         if notify:

@@ -14,12 +14,11 @@ from ..htmx import redirect_to, render_page
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..orders.service import vouchers_of
-from ..register import get_register
 from ..translate import gettext as _
 from ..web import public
 from . import bp, service
 from .export import export_zip
-from .fields import NAMES, VALUES
+from .mydata import categories_of
 from .forms import DeleteForm, RequestForm, RestrictForm
 
 
@@ -29,14 +28,8 @@ from .forms import DeleteForm, RequestForm, RestrictForm
 def data():
     """Show everything held about the member, by data category, with how it is processed."""
     person = me().person
-    register = get_register()
-    categories = []
-    for category in register.categories.values():
-        values = [(NAMES.get(key, key), VALUES[key](person)) for key in category.fields]
-        recipients = [r for r in register.recipients.values() if set(r.fields) & set(category.fields)]
-        categories.append((category, values, recipients))
     audit.record("data_viewed", person, detail="by the person")
-    return render_template("rights/data.html", categories=categories, person=person,
+    return render_template("rights/data.html", categories=categories_of(person), person=person,
                            restriction=service.active_restriction(person))
 
 

@@ -1,13 +1,10 @@
-"""Recovery codes in export and erasure: secrets, never exported, deleted with the account."""
+"""Recovery codes in a person's data: secrets, never exported, deleted with the account."""
 from ..accounts.models import Account
 from .models import RecoveryCode
 
 COVERS = {RecoveryCode: "not exported: single-use secrets; deleted on erasure"}
 
-
-def export(person):
-    """Nothing: recovery codes are secrets (DP-02)."""
-    return []
+TABLES = []  # recovery codes are secrets (DP-02)
 
 
 def erase(person):

@@ -8,7 +8,7 @@ from ..accounts.sessions import end_sessions
 from ..accounts.tokens import consume_token, find_token, issue_token, token_data
 from ..db import database
 from ..mail.service import external_url, send_mail
-from ..notice import current
+from ..register.versions import current
 from ..translate import lazy_gettext as _l
 
 ROLES = ("member", "moderator", "admin")
