@@ -1,10 +1,16 @@
-"""The one clock of the portal: naive UTC datetimes, shiftable by tests.
+"""The one clock of the portal: naive UTC datetimes, shiftable by tests, and the calendar.
 
 Everything that compares times (token expiry, session timeouts, mail retries)
-asks `now()`, so tests can move time forward instead of sleeping.
+asks `now()`, so tests can move time forward instead of sleeping. Times are
+stored in UTC and shown, entered and counted in days in Helsinki time, where
+the business and its books are; `local` and `utc` convert between the two.
 """
+import calendar
 import datetime as dt
 import time
+from zoneinfo import ZoneInfo
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 _offset = dt.timedelta(0)
 
@@ -30,3 +36,29 @@ def reset():
     """Put the clock back to real time."""
     global _offset
     _offset = dt.timedelta(0)
+
+
+def local(moment):
+    """Return a naive UTC datetime as naive Helsinki time (None stays None)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(HELSINKI).replace(tzinfo=None)
+
+
+def utc(local_moment):
+    """Return a naive Helsinki time as naive UTC (None stays None)."""
+    if local_moment is None:
+        return None
+    return local_moment.replace(tzinfo=HELSINKI).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def add_months(moment, months):
+    """Return the same time `months` calendar months later, or earlier when negative.
+
+    A day that the target month lacks becomes its last day: 31 January + 1 month
+    is 28 (or 29) February, and 29 February - 12 months is 28 February.
+    """
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)

@@ -32,7 +32,7 @@ def travel_to(moment):
 
 def helsinki(*args):
     """Return the naive UTC time of a Helsinki wall-clock time."""
-    from portal.retention.periods import utc
+    from portal.clock import utc
     return utc(dt.datetime(*args))
 
 

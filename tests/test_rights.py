@@ -341,4 +341,4 @@ def test_other_requests_wait_for_staff_with_a_due_date(web, app, mailbox):
     (dt.datetime(2026, 12, 15, 9), dt.datetime(2027, 1, 15, 9)),
 ])
 def test_one_calendar_month(start, expected):
-    assert service.add_months(start, 1) == expected
+    assert clock.add_months(start, 1) == expected

@@ -10,7 +10,6 @@ from ..accounts.forms import plain_text, required
 from ..admin import people
 from ..admin.views import search_form
 from ..htmx import redirect_to, render_page
-from ..relationship.service import to_local, to_utc
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
 from ..db import get_or_404
@@ -46,11 +45,11 @@ class BreachForm(FlaskForm):
 
     def values(self):
         return {"title": self.title.data, "description": self.description.data,
-                "discovered_at": to_utc(self.discovered_at.data), "occurred_at": to_utc(self.occurred_at.data),
+                "discovered_at": clock.utc(self.discovered_at.data), "occurred_at": clock.utc(self.occurred_at.data),
                 "categories": self.categories.data, "people_affected": self.people_affected.data or 0,
                 "records_affected": self.records_affected.data or 0, "consequences": self.consequences.data or "",
                 "measures": self.measures.data or "", "risk": self.risk.data,
-                "ombudsman_notified_at": to_utc(self.ombudsman_notified_at.data),
+                "ombudsman_notified_at": clock.utc(self.ombudsman_notified_at.data),
                 "not_notified_reason": self.not_notified_reason.data or ""}
 
 
@@ -58,7 +57,7 @@ def local_values(breach):
     """Return the incident's fields with times in Finnish time, as the form shows them."""
     values = {name: getattr(breach, name) for name in BreachForm().data if hasattr(breach, name)}
     for name in ("discovered_at", "occurred_at", "ombudsman_notified_at"):
-        values[name] = to_local(getattr(breach, name))
+        values[name] = clock.local(getattr(breach, name))
     return values
 
 

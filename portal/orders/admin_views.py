@@ -8,12 +8,12 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, 
     TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from .. import clock
 from ..accounts.access import me
 from ..accounts.forms import plain_text, required
 from ..accounts.models import Person
 from ..appointments.service import record_appointment
 from ..htmx import redirect_to, render_page
-from ..relationship.service import to_local, to_utc
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
 from ..db import get_or_404
@@ -64,7 +64,7 @@ class ProductForm(FlaskForm):
     def values(self):
         return {"kind": self.kind.data, "name": self.name.data, "description": self.description.data or "",
                 "price_cents": self.price.cents, "vat_rate_bp": self.vat.basis_points,
-                "starts_at": to_utc(self.starts_at.data), "duration_minutes": self.duration_minutes.data,
+                "starts_at": clock.utc(self.starts_at.data), "duration_minutes": self.duration_minutes.data,
                 "access_link": self.access_link.data or None, "active": self.active.data}
 
 
@@ -93,7 +93,7 @@ def product(product_id):
         form = ProductForm(data={"kind": item.kind, "name": item.name, "description": item.description,
                                  "price": f"{item.price_cents / 100:.2f}".replace(".", ","),
                                  "vat": f"{item.vat_rate_bp / 100:g}".replace(".", ","),
-                                 "starts_at": to_local(item.starts_at), "duration_minutes": item.duration_minutes,
+                                 "starts_at": clock.local(item.starts_at), "duration_minutes": item.duration_minutes,
                                  "access_link": item.access_link or "", "active": item.active})
     else:
         form = ProductForm()
@@ -131,7 +131,7 @@ def appointment(person_id):
     person, form = get_or_404(Person, person_id), request.form
     try:
         from datetime import datetime
-        starts = to_utc(datetime.strptime(form.get("starts_at", ""), "%Y-%m-%dT%H:%M"))
+        starts = clock.utc(datetime.strptime(form.get("starts_at", ""), "%Y-%m-%dT%H:%M"))
         record_appointment(person, form.get("kind"), starts, form.get("type"), form.get("duration", type=int),
                            (form.get("notes") or "").strip(), me())
     except ValueError:

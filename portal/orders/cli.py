@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from ..db import database
-from ..retention.periods import utc
+from ..clock import utc
 from .models import Product
 from .money import parse_euros, parse_rate
 from .service import save_product

@@ -6,12 +6,11 @@ that arose at `moment` may go: 31 December of the sixth year after the end of
 the financial year in which it arose (Kirjanpitolaki 2:10). Days and years
 are counted in Helsinki time, where the books are kept.
 """
-import calendar
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
+from ..clock import add_months, local, utc
+
 RULE = re.compile(r"^(?:(?P<anchor>[a-z_]+) \+ )?(?P<n>\d{1,4}) (?P<unit>days|months|years)$")
 VOUCHER_YEARS = 6
 
@@ -29,27 +28,13 @@ class Period:
         """Return `moment` minus this period (the cutoff: older than it has expired)."""
         if self.unit == "days":
             return moment - dt.timedelta(days=self.n)
-        months = self.n * (12 if self.unit == "years" else 1)
-        month = moment.month - 1 - months
-        year, month = moment.year + month // 12, month % 12 + 1
-        day = min(moment.day, calendar.monthrange(year, month)[1])  # 29 Feb - 1 year = 28 Feb
-        return moment.replace(year=year, month=month, day=day)
+        return add_months(moment, -self.n * (12 if self.unit == "years" else 1))
 
 
 def period(rule):
     """Return the Period of a rule such as `sent + 90 days`, or None for one without a length."""
     match = RULE.match((rule or "").strip())
     return Period(int(match.group("n")), match.group("unit")) if match else None
-
-
-def local(moment):
-    """Return a naive UTC datetime as naive Helsinki time."""
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(HELSINKI).replace(tzinfo=None)
-
-
-def utc(local_moment):
-    """Return a naive Helsinki time as naive UTC."""
-    return local_moment.replace(tzinfo=HELSINKI).astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def financial_year_end(moment, year_end):

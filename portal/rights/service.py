@@ -4,7 +4,6 @@
 the person row itself; a confirmation goes to the old address from an outbox
 row that is deleted as soon as it has been delivered.
 """
-import calendar
 import datetime as dt
 import secrets
 
@@ -31,14 +30,6 @@ class NotNow(PermissionError):
     def __init__(self, code):
         super().__init__(code)
         self.code = code
-
-
-def add_months(moment, months):
-    """Return the same time `months` calendar months later (31 Jan + 1 = 28/29 Feb)."""
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def active_restriction(person):
@@ -105,7 +96,7 @@ def file_request(email, kind, details, language):
     now = clock.now()
     with database.atomic():
         DataRequest.create(kind=kind, channel="web", email=email, details=details or "", language=language,
-                           received_at=now, due_at=add_months(now, 1), token_hash=digest(raw))
+                           received_at=now, due_at=clock.add_months(now, 1), token_hash=digest(raw))
         send_mail(email, "request_confirm", _l("Confirm your request"), language=language,
                   link=external_url("rights.confirm_request", token=raw), kind=kind)
 
@@ -213,7 +204,7 @@ def record_request(email, kind, channel, received_at, details, attachment, by):
         person = Person.get_or_none(Person.email == email)
         row = DataRequest.create(kind=kind, channel=channel, email=email, person=person, details=details or "",
                                  language=person.language if person else "fi", received_at=received_at,
-                                 due_at=add_months(received_at, 1), verified_at=clock.now(), state="open",
+                                 due_at=clock.add_months(received_at, 1), verified_at=clock.now(), state="open",
                                  recorded_by=by.id)
         if attachment is not None:
             DataRequest.update(attachment=_store_attachment(row.id, attachment)).where(DataRequest.id == row.id).execute()
@@ -249,7 +240,7 @@ def extend(request, months, reason, by):
     if clock.now() >= request.due_at:
         raise NotNow("too_late")
     with database.atomic():
-        until = add_months(request.due_at, months)
+        until = clock.add_months(request.due_at, months)
         DataRequest.update(extended_until=until, extension_reason=reason, extension_sent_at=clock.now()) \
             .where(DataRequest.id == request.id).execute()
         send_mail(request.email, "request_extended", _l("We need more time for your request"),
