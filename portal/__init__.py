@@ -7,12 +7,9 @@ import os
 from pathlib import Path
 
 from flask import Flask
-from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import PROJECT_ROOT, check_overrides, load_config
-
-csrf = CSRFProtect()
 
 
 def create_app(overrides=None, environ=None):
@@ -36,7 +33,7 @@ def create_app(overrides=None, environ=None):
     logs.init_app(app)
     db.init_app(app)
     register.init_app(app)
-    csrf.init_app(app)
+    web.csrf.init_app(app)
     fields.init_app(app)
     limits.init_app(app)
     i18n.init_app(app)
@@ -57,6 +54,7 @@ def create_app(overrides=None, environ=None):
     imports.init_app(app)
     breaches.init_app(app)
     pages.init_app(app)
-    from .cli import init_app as init_cli
-    init_cli(app)
+    from . import cli, migrate
+    cli.init_app(app)
+    migrate.init_app(app)
     return app

@@ -7,7 +7,7 @@ from .accounts.models import Account, EmailToken, LoginSession, Person
 from .appointments.models import Appointment
 from .audit.models import AuditEntry
 from .breaches.models import Breach, BreachNotice
-from .consents.models import Consent, ConsentEvent, ConsentWording, Suppression
+from .consents.models import Consent, ConsentEvent, ConsentEventPermit, ConsentWording, Suppression
 from .mail.models import OutboxMessage
 from .moderation.models import BlockedDomain
 from .newsletter.models import PendingSignup
@@ -15,7 +15,6 @@ from .register.versions import NoticeVersion
 from .orders.models import BillingDetails, Invoice, InvoiceCounter, Order, OrderLine, PaymentEvent, Product
 from .processors.models import ProcessorExport, ProcessorExportMember
 from .relationship.models import Interaction
-from .retention.models import ConsentEventPermit
 from .rights.models import DataRequest, Restriction
 from .staff.models import RecoveryCode
 

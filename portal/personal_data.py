@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 
 from flask_babel import format_datetime
 
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 JSON_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean", "datetime": "string"}
 
 
@@ -67,3 +68,11 @@ class Table:
 def when(value):
     """Return a datetime as "My data" shows it (short, in the reader's language and time zone)."""
     return format_datetime(value, "short") if value else ""
+
+
+def csv_safe(value):
+    """Return a cell for a CSV file, neutralised if a spreadsheet would run it as a formula (IO-07)."""
+    if value is None:
+        return ""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return "'" + text if text.startswith(CSV_TRIGGERS) else text

@@ -18,7 +18,7 @@ from portal.newsletter.models import PendingSignup
 from portal.orders import service as orders
 from portal.orders.models import BillingDetails, Invoice, Order, OrderLine, PaymentEvent
 from portal.relationship.models import Interaction
-from portal.retention.models import ConsentEventPermit
+from portal.consents.models import ConsentEventPermit
 from portal.retention.periods import voucher_kept_until
 from portal.retention.service import run
 

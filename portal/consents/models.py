@@ -8,7 +8,7 @@ period). `Consent` is the current state per
 person and purpose, written in the same transaction as the event it follows.
 `Suppression` holds keyed hashes of addresses that must not be re-added.
 """
-from peewee import CharField, ForeignKeyField, TextField
+from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
 from ..accounts.models import Person
@@ -92,3 +92,19 @@ class Suppression(BaseModel):
     address_hash = CharField(max_length=64, primary_key=True)
     reason = CharField(max_length=20)
     created_at = DateTimeField(default=clock.now)
+
+
+class ConsentEventPermit(BaseModel):
+    """Leave to delete one person's events for one purpose, inside the retention job's transaction.
+
+    The ledger's triggers (migration 0005) refuse to delete a consent event while
+    its person exists, unless a permit names the person and purpose. The job
+    writes the permits, deletes the events and removes the permits in one
+    transaction, so no other connection ever sees a permit.
+    """
+
+    person_id = IntegerField()  # a plain id: the permit outlives nothing and links nothing
+    purpose = CharField(max_length=40)
+
+    class Meta:
+        indexes = ((("person_id", "purpose"), False),)

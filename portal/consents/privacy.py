@@ -4,7 +4,7 @@ from peewee import JOIN
 from ..personal_data import Field, Table, when
 from ..translate import lazy_gettext as _l
 from .labels import action_text, purpose_title
-from .models import Consent, ConsentEvent, ConsentWording, Suppression
+from .models import Consent, ConsentEvent, ConsentEventPermit, ConsentWording, Suppression
 from .service import is_suppressed, suppress
 
 COVERS = {
@@ -12,6 +12,7 @@ COVERS = {
     ConsentEvent: "exported, with the wording shown",
     ConsentWording: "not personal: the texts shown beside consent controls",
     Suppression: "exported as yes/no: only a keyed hash is kept, never the address",
+    ConsentEventPermit: "not personal: empty outside the retention job's transaction",
 }
 
 

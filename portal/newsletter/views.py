@@ -10,14 +10,13 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, make_response, render_template, request, send_file, url_for
 
-from .. import csrf
 from ..htmx import is_partial_request, redirect_to, render_page
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..moderation.service import BLOCKED_DOMAIN, is_blocked
 from ..register import get_register
 from ..translate import gettext as _
-from ..web import CSP, public
+from ..web import CSP, csrf, public
 from . import bp, links, service
 from .forms import PreferencesRequestForm, subscribe_form
 

@@ -9,12 +9,11 @@ import logging
 
 from flask import abort, jsonify, render_template, request
 
-from .. import csrf
 from ..accounts.access import me, member_required
 from ..consents.service import soft_opt_in_offered
 from ..htmx import redirect_to, render_page
 from ..i18n import select_locale
-from ..web import public
+from ..web import csrf, public
 from . import bp, service, webhook
 from .forms import buy_form
 from .models import Product

@@ -20,7 +20,7 @@ from ..accounts.models import Person
 from ..consents.audience import reachable_for
 from ..db import database
 from ..register import get_register
-from ..rights.export import csv_safe
+from ..personal_data import csv_safe
 from .models import ProcessorExport, ProcessorExportMember
 
 CONTACT_FIELDS = {

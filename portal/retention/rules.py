@@ -14,14 +14,13 @@ from peewee import Tuple, fn
 from ..accounts.models import Account, EmailToken, LoginSession, Person
 from ..accounts.sessions import MEMBER
 from ..appointments.models import Appointment
-from ..consents.models import Consent, ConsentEvent
+from ..consents.models import Consent, ConsentEvent, ConsentEventPermit
 from ..mail.models import OutboxMessage
 from ..newsletter.models import PendingSignup
 from ..newsletter.service import UNCONFIRMED_KEPT, purge_unconfirmed
 from ..orders.models import BillingDetails, Invoice, Order, OrderLine
 from ..relationship.models import Interaction
 from . import stubs
-from .models import ConsentEventPermit
 from .periods import RULE, period, voucher_cutoff
 
 DONE = ("sent", "failed")

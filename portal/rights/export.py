@@ -14,11 +14,11 @@ from flask import render_template
 from flask_babel import force_locale
 
 from .. import clock
+from ..personal_data import csv_safe
 from ..register import get_register
 from .registry import tables
 
 FORMAT = "portal-export/1"
-CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Sink(io.RawIOBase):
@@ -57,14 +57,6 @@ def processing_info(language):
                         "fields": r.fields} for r in register.recipients.values()],
         "sources": [s.title[language] for s in register.sources.values()],
     }
-
-
-def csv_safe(value):
-    """Neutralise a cell a spreadsheet would run as a formula (IO-07)."""
-    if value is None:
-        return ""
-    text = str(value).lower() if isinstance(value, bool) else str(value)
-    return "'" + text if text.startswith(CSV_TRIGGERS) else text
 
 
 def export_zip(person, language):

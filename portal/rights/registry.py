@@ -13,12 +13,11 @@ from ..newsletter import privacy as newsletter
 from ..orders import privacy as orders
 from ..processors import privacy as processors
 from ..relationship import privacy as relationship
-from ..retention import privacy as retention
 from ..staff import privacy as staff
 from . import privacy as rights
 
 CONCERNS = (accounts, consents, newsletter, relationship, orders, appointments, rights, mail,
-            retention, processors, breaches, staff)
+            processors, breaches, staff)
 
 
 def tables():
