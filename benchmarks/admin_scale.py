@@ -156,7 +156,7 @@ def timed(call, repeat):
 
 def report_pages(client_token, _ids, people):
     (client, csrf), _ = client_token, None
-    from portal.admin.people import encode_cursor
+    from portal.staff.people import encode_cursor
 
     def post(**data):
         return lambda: client.post("/admin/people", data={"csrf_token": csrf, **data}, headers={"HX-Request": "true"})

@@ -27,7 +27,7 @@ def create_app(overrides=None, environ=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
 
     from . import db, fields, htmx, i18n, limits, logs, register, web
-    from . import accounts, admin, breaches, consents, imports, mail, moderation, newsletter, notice, orders, pages
+    from . import accounts, admin, appointments, breaches, consents, imports, mail, moderation, newsletter, notice, orders, pages
     from . import processors, retention, rights, staff
 
     logs.init_app(app)
@@ -44,6 +44,7 @@ def create_app(overrides=None, environ=None):
     consents.init_app(app)
     newsletter.init_app(app)
     orders.init_app(app)
+    appointments.init_app(app)
     retention.init_app(app)
     rights.init_app(app)
     notice.init_app(app)

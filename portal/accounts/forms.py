@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from .passwords import password_problem
 
+TEXT_LIMIT = Length(max=2000, message=_l("Use at most 2000 characters."))
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{5,32}$")
 

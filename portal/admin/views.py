@@ -20,8 +20,11 @@ from ..rights.models import DataRequest, Restriction
 from ..staff.access import staff_required
 from ..translate import gettext as _
 from ..db import get_or_404
-from . import bp, people
-from .forms import LogForm, ReasonForm, SearchForm, choices
+from ..moderation.forms import ReasonForm
+from ..relationship.forms import LogForm
+from ..staff import people
+from ..staff.forms import search_form
+from . import bp
 
 
 @bp.get("/admin")
@@ -34,13 +37,6 @@ def home():
     pending, restricted = pending_approval()[:20], list(restricted)
     audit.record("people_listed", None, detail=f"overview: {len(pending) + len(restricted)} people")
     return render_template("admin/home.html", pending=pending, requests=list(soon), restricted=restricted)
-
-
-def search_form():
-    form = SearchForm()
-    form.purpose.choices = choices(("", _("any purpose")), *[(p.key, p.text("title")) for p in
-                                                             get_register().purposes.values() if p.basis != "contract"])
-    return form
 
 
 @bp.route("/admin/people", methods=["GET", "POST"])

@@ -7,10 +7,10 @@ from wtforms.validators import Length, NumberRange, Optional
 from .. import audit, clock
 from ..accounts.access import me
 from ..accounts.forms import plain_text, required
-from ..admin import people
-from ..admin.views import search_form
 from ..htmx import redirect_to, render_page
+from ..staff import people
 from ..staff.access import staff_required
+from ..staff.forms import search_form
 from ..translate import gettext as _, lazy_gettext as _l
 from ..db import get_or_404
 from . import service

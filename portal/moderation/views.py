@@ -4,11 +4,11 @@ from flask import abort, flash, render_template, request, url_for
 from .. import audit
 from ..accounts.access import me
 from ..accounts.models import Account, Person
-from ..admin.forms import ReasonForm
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
 from ..translate import gettext as _
 from . import bp, service
+from .forms import ReasonForm
 
 
 @bp.get("/admin/moderation")

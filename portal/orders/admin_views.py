@@ -12,7 +12,6 @@ from .. import clock
 from ..accounts.access import me
 from ..accounts.forms import plain_text, required
 from ..accounts.models import Person
-from ..appointments.service import record_appointment
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
@@ -122,23 +121,6 @@ def record(person_id):
     else:
         flash(_("The order is recorded."), "success")
     return redirect_to(url_for("admin.person", person_id=person.id) + "#orders")
-
-
-@bp.post("/admin/people/<int:person_id>/appointments")
-@staff_required()
-def appointment(person_id):
-    """Record an appointment or a visit for a person."""
-    person, form = get_or_404(Person, person_id), request.form
-    try:
-        from datetime import datetime
-        starts = clock.utc(datetime.strptime(form.get("starts_at", ""), "%Y-%m-%dT%H:%M"))
-        record_appointment(person, form.get("kind"), starts, form.get("type"), form.get("duration", type=int),
-                           (form.get("notes") or "").strip(), me())
-    except ValueError:
-        flash(_("The entry was not saved: give the kind, the time, the type and the length in minutes."), "error")
-    else:
-        flash(_("Saved."), "success")
-    return redirect_to(url_for("admin.person", person_id=person.id) + "#appointments")
 
 
 @bp.get("/admin/vouchers")

@@ -1,10 +1,11 @@
 """Forms of the staff pages."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
-from wtforms.validators import Length
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from ..accounts.forms import EMAIL_REQUIRED, new_password, required, username_rule, valid_email
-from ..translate import lazy_gettext as _l
+from ..register import get_register
+from ..translate import gettext as _, lazy_gettext as _l
 
 ROLE_CHOICES = [SelectChoice("moderator", _l("Moderator: moderates members and handles requests")),
                 SelectChoice("admin", _l("Admin: everything, including exports, erasure, breaches and staff"))]
@@ -37,3 +38,34 @@ class AcceptForm(FlaskForm):
 
     def personal_inputs(self):
         return [self.username.data or "", self._email.split("@")[0]]
+
+
+def choices(*pairs):
+    """Return select choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class SearchForm(FlaskForm):
+    q = StringField(_l("Email, name or username"), [Optional(), Length(max=254)])
+    status = SelectField(_l("Relationship"), choices=choices(("", _l("any")), ("prospect", _l("prospect")),
+                                                             ("subscriber", _l("subscriber")), ("member", _l("member")),
+                                                             ("customer", _l("customer"))), validate_choice=False)
+    state = SelectField(_l("State"), choices=choices(("", _l("any")), ("restricted", _l("processing restricted")),
+                                                     ("objected", _l("has objected")),
+                                                     ("pending_approval", _l("waiting for approval")),
+                                                     ("suspended", _l("suspended")),
+                                                     ("unconfirmed", _l("email not confirmed"))),
+                        validate_choice=False)
+    purpose = SelectField(_l("Reachable for"), validate_choice=False)
+    sort = SelectField(_l("Order"), choices=choices(("newest", _l("newest first")), ("email", _l("email")),
+                                                    ("name", _l("name"))), validate_choice=False)
+    cursor = HiddenField()
+
+
+def search_form():
+    """Return the people search form, its purposes those of the running definition."""
+    form = SearchForm()
+    form.purpose.choices = choices(("", _("any purpose")), *[(p.key, p.text("title")) for p in
+                                                             get_register().purposes.values() if p.basis != "contract"])
+    return form
+
