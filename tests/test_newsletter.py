@@ -177,7 +177,7 @@ def test_the_only_csrf_exemptions_are_subscribe_one_click_unsubscribe_and_the_pa
     on. Each call is authenticated instead by an HMAC-SHA-256 signature of its
     body with a shared secret, checked in constant time (tests/test_orders.py).
     """
-    from portal import csrf
+    from portal.web import csrf
     assert csrf._exempt_views == {"portal.newsletter.views.subscribe", "portal.newsletter.views.unsubscribe",
                                   "portal.orders.views.payment_webhook"}
 

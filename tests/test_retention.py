@@ -19,7 +19,7 @@ from portal.orders import service as orders
 from portal.orders.models import BillingDetails, Invoice, Order, OrderLine, PaymentEvent
 from portal.relationship.models import Interaction
 from portal.consents.models import ConsentEventPermit
-from portal.retention.periods import voucher_kept_until
+from portal.orders.accounting import voucher_kept_until
 from portal.retention.service import run
 
 BILLING = {"name": "Maija Meikäläinen", "street": "Hämeenkatu 1", "postal_code": "33100", "city": "Tampere"}

@@ -18,7 +18,7 @@ from ..db import database
 from ..mail.service import external_url, send_mail
 from ..register import get_register
 from ..clock import local
-from ..retention.periods import voucher_kept_until
+from .accounting import voucher_kept_until
 from ..translate import lazy_gettext as _l
 from .models import KINDS, BillingDetails, Invoice, InvoiceCounter, Order, OrderLine, Product
 from .money import line_amounts

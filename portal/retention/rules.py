@@ -21,7 +21,8 @@ from ..newsletter.service import UNCONFIRMED_KEPT, purge_unconfirmed
 from ..orders.models import BillingDetails, Invoice, Order, OrderLine
 from ..relationship.models import Interaction
 from . import stubs
-from .periods import RULE, period, voucher_cutoff
+from ..orders.accounting import voucher_cutoff
+from .periods import RULE, period
 
 DONE = ("sent", "failed")
 

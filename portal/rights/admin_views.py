@@ -16,7 +16,7 @@ from ..translate import gettext as _, lazy_gettext as _l
 from ..db import get_or_404
 from . import service
 from .forms import REQUEST_CHOICES, RESTRICTION_CHOICES
-from .models import DataRequest
+from .models import DataRequest, attachment_path
 
 bp = Blueprint("requests", __name__)
 SOON = dt.timedelta(days=7)
@@ -75,7 +75,7 @@ def detail(request_id):
 def scan(request_id):
     """Open the scanned letter of a request."""
     row = get_or_404(DataRequest, request_id)
-    path = service.attachment_path(row)
+    path = attachment_path(row)
     if path is None:
         abort(404)
     audit.record("request_scan_viewed", row.person_id, detail=f"request {row.id}")

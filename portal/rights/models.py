@@ -1,4 +1,5 @@
 """Restrictions of processing (Art. 18) and data-subject requests (Art. 12, 15-21)."""
+from flask import current_app
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
@@ -45,3 +46,12 @@ class DataRequest(BaseModel):
     reply = TextField(default="")
     closed_at = DateTimeField(null=True)
     attachment = CharField(max_length=100, null=True)  # file name under instance/requests/
+
+
+def attachment_path(request):
+    """Return the stored scan of a request's letter, or None."""
+    if not request.attachment:
+        return None
+    path = current_app.config["REQUESTS_DIR"] / request.attachment
+    return path if path.is_file() else None
+

@@ -2,7 +2,7 @@
 from ..accounts.models import address_hash
 from ..personal_data import Field, Table
 from ..translate import lazy_gettext as _l
-from .models import DataRequest, Restriction
+from .models import DataRequest, Restriction, attachment_path
 
 COVERS = {
     Restriction: "exported",
@@ -45,7 +45,6 @@ TABLES = [
 
 def erase(person):
     """Remove restrictions and scanned letters; keep each request as a record, without the address."""
-    from .service import attachment_path
     Restriction.delete().where(Restriction.person == person).execute()
     for request in DataRequest.select().where(_requests(person), DataRequest.attachment.is_null(False)):
         path = attachment_path(request)

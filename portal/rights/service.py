@@ -223,14 +223,6 @@ def _store_attachment(request_id, data):
     return name
 
 
-def attachment_path(request):
-    """Return the stored scan of a request, or None."""
-    if not request.attachment:
-        return None
-    path = current_app.config["REQUESTS_DIR"] / request.attachment
-    return path if path.is_file() else None
-
-
 def extend(request, months, reason, by):
     """Extend the deadline by one or two months; only before the first month ends, with a message."""
     if request.extended_until is not None or months not in (1, 2):
