@@ -1,13 +1,10 @@
 """Staff pages about people: dashboard, search, a person's page, the audit log."""
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__)
 
 
 def init_app(app):
-    """Register the admin pages."""
-    from . import views  # noqa: F401  (routes attach to bp)
+    """Register the admin pages and the filter that names codes for people."""
     from .labels import label
+    from .views import bp
 
     app.register_blueprint(bp)
     app.jinja_env.filters["label"] = label

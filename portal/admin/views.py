@@ -5,7 +5,7 @@ never put in URLs that logs keep.
 """
 import datetime as dt
 
-from flask import abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from .. import audit
 from ..accounts.access import me
@@ -24,7 +24,8 @@ from ..moderation.forms import ReasonForm
 from ..relationship.forms import LogForm
 from ..staff import people
 from ..staff.forms import search_form
-from . import bp
+
+bp = Blueprint("admin", __name__)
 
 
 @bp.get("/admin")

@@ -3,7 +3,7 @@
 Every control is a plain form that posts and redirects; htmx swaps the one
 purpose in place. Withdrawing takes exactly as many clicks as granting.
 """
-from flask import abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from ..htmx import is_partial_request, redirect_to
 from ..accounts.access import me, member_required
@@ -12,7 +12,9 @@ from ..newsletter import service as newsletter
 from ..newsletter.views import outcome_message, stop_all_text
 from ..register import get_register
 from ..translate import gettext as _
-from . import bp, service
+from . import service
+
+bp = Blueprint("consents", __name__)
 
 ACTIONS = {"consent": ("grant", "withdraw"), "legitimate_interest": ("object", "lift")}
 

@@ -49,8 +49,3 @@ def apply(token):
     path.unlink()
     flash(_("%(count)s people imported.", count=report.imported), "success")
     return render_template("imports/form.html", report=report, token=None, error=None, dry_run=False)
-
-
-def init_app(app):
-    """Register the import pages."""
-    app.register_blueprint(bp)

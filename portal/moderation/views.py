@@ -1,5 +1,5 @@
 """Moderation pages: the approval queue, suspensions, spam removal in bulk, blocked domains."""
-from flask import abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from .. import audit
 from ..accounts.access import me
@@ -7,8 +7,10 @@ from ..accounts.models import Account, Person
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
 from ..translate import gettext as _
-from . import bp, service
+from . import service
 from .forms import ReasonForm
+
+bp = Blueprint("moderation", __name__)
 
 
 @bp.get("/admin/moderation")

@@ -1,15 +1,12 @@
 """Newsletter sign-up forms, double opt-in, preferences and one-click unsubscribe."""
-from flask import Blueprint
-
-bp = Blueprint("newsletter", __name__)
 
 
 def init_app(app):
     """Register the newsletter pages and the hourly removal of unconfirmed sign-ups."""
     from huey import crontab
 
-    from . import views  # noqa: F401  (routes attach to bp)
     from .service import purge_unconfirmed
+    from .views import bp
 
     app.register_blueprint(bp)
     huey = app.extensions["huey"]

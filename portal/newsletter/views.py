@@ -8,7 +8,7 @@ its signed token.
 """
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, make_response, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, render_template, request, send_file, url_for
 
 from ..htmx import is_partial_request, redirect_to, render_page
 from ..i18n import select_locale
@@ -17,8 +17,10 @@ from ..moderation.service import BLOCKED_DOMAIN, is_blocked
 from ..register import get_register
 from ..translate import gettext as _
 from ..web import CSP, csrf, public
-from . import bp, links, service
+from . import links, service
 from .forms import PreferencesRequestForm, subscribe_form
+
+bp = Blueprint("newsletter", __name__)
 
 
 

@@ -2,9 +2,6 @@
 processing activities (Art. 30) from the same source. Its versions are the register's
 (`register/versions.py`).
 """
-from flask import Blueprint
-
-bp = Blueprint("notice", __name__)
 
 
 def init_app(app):
@@ -12,7 +9,7 @@ def init_app(app):
     from ..register.fields import field_names
     from . import ropa, views
 
-    app.register_blueprint(bp)
+    app.register_blueprint(views.bp)
     app.cli.add_command(ropa.register_cli)
     app.jinja_env.globals.update(notice_changed=views.notice_changed, field_names=field_names,
                                  basis_name=lambda key: views.BASIS_NAMES[key],

@@ -1,5 +1,5 @@
 """The privacy notice pages: the version in force, every earlier version, the banner."""
-from flask import abort, redirect, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
 from flask_login import current_user
 
 from ..accounts.access import login_required
@@ -7,8 +7,9 @@ from ..accounts.models import Account
 from ..register import RegisterError, parse_register
 from ..translate import lazy_gettext as _l
 from ..web import public, safe_next
-from . import bp
 from ..register.versions import NoticeVersion, current
+
+bp = Blueprint("notice", __name__)
 
 BASIS_NAMES = {
     "consent": _l("consent"),

@@ -1,27 +1,7 @@
 """Public pages: the front page and health (the privacy notice lives in `notice`)."""
-from flask import Blueprint, render_template
-
-from ..web import public
-
-bp = Blueprint("pages", __name__)
-
-
-@bp.get("/")
-@public
-def home():
-    """Show the front page."""
-    return render_template("pages/home.html")
-
-
-@bp.get("/healthz")
-@public
-def health():
-    """Answer 200 when the app and its database respond (for load balancers)."""
-    from ..db import database
-    database.execute_sql("SELECT 1")
-    return {"status": "ok"}
 
 
 def init_app(app):
     """Register the public pages."""
+    from .views import bp
     app.register_blueprint(bp)

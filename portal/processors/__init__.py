@@ -2,6 +2,6 @@
 
 
 def init_app(app):
-    """Register the processor export pages."""
-    from .views import init_app as register
-    register(app)
+    """Register the processors pages."""
+    from .views import bp
+    app.register_blueprint(bp)

@@ -30,8 +30,3 @@ def export(key):
     name, data, _counts = service.export(recipient, me())
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
-
-
-def init_app(app):
-    """Register the processor export pages."""
-    app.register_blueprint(bp)

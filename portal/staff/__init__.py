@@ -1,11 +1,7 @@
-"""Staff: the second factor (TOTP and recovery codes), invitations and roles."""
-from flask import Blueprint
-
-bp = Blueprint("staff", __name__)
+"""Staff: the second factor (TOTP and recovery codes), invitations, roles, access and people search."""
 
 
 def init_app(app):
     """Register the staff pages."""
-    from . import views  # noqa: F401  (routes attach to bp)
-
+    from .views import bp
     app.register_blueprint(bp)

@@ -1,5 +1,5 @@
 """Staff pages: the second factor (enrol, enter a code) and managing staff."""
-from flask import abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.access import me
@@ -10,9 +10,11 @@ from ..limits import per_key
 from ..translate import gettext as _
 from ..web import public, safe_next
 from ..db import get_or_404
-from . import bp, service, totp
+from . import service, totp
 from .access import staff_required, staff_signed_in
 from .forms import AcceptForm, CodeForm, InviteForm, RoleForm
+
+bp = Blueprint("staff", __name__)
 
 
 @bp.route("/admin/2fa/enrol", methods=["GET", "POST"])
