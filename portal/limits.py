@@ -25,14 +25,20 @@ def _parse(value):
 
 
 def _limited(setting, key, only_failures):
-    """Build a decorator that limits POSTs to a view by `key()`, per `setting`."""
+    """Build a decorator that limits POSTs to a view by `key()`, per `setting`.
+
+    A `key()` of None means there is nothing to count (the form will refuse the input).
+    """
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if request.method != "POST":
                 return view(*args, **kwargs)
+            identity = key()
+            if identity is None:
+                return view(*args, **kwargs)
             limiter = current_app.extensions["rate_limiter"]
-            items, identity = _parse(current_app.config[setting]), key()
+            items = _parse(current_app.config[setting])
             if only_failures:
                 if not all(limiter.test(item, setting, identity) for item in items):
                     abort(429)
@@ -58,14 +64,23 @@ def per_ip(setting):
     return _limited(setting, lambda: "ip:" + client_ip(), only_failures=False)
 
 
-def per_field(setting, field, only_failures=False):
-    """Limit POSTs per value of a form field (an account, an address).
+def per_field(setting, field, clean, only_failures=False):
+    """Limit POSTs per value of a form field (an address), as `clean(value)` normalises it.
 
-    With `only_failures`, only answers with status 422 count.
+    `clean` returns None for a value the form refuses: an empty or invalid
+    address counts against no one's limit (one shared key would lock every
+    visitor out) and gets the form's 422 instead. With `only_failures`, only
+    answers with status 422 count.
     """
     def key():
-        return f"{field}:" + (request.form.get(field) or "").strip().lower()[:254]
+        value = clean(request.form.get(field) or "")
+        return None if value is None else field_key(field, value)
     return _limited(setting, key, only_failures)
+
+
+def field_key(field, value):
+    """Return the limit key of a form field's normalised value."""
+    return f"{field}:{value}"
 
 
 def init_app(app):

@@ -16,7 +16,7 @@ from . import bp, service
 from .access import login_required
 from ..consents import service as ledger
 from ..moderation.service import BLOCKED_DOMAIN, is_blocked as blocked_domain
-from .forms import EmailForm, LoginForm, ResetPasswordForm, signup_form
+from .forms import EmailForm, LoginForm, ResetPasswordForm, checked_email, signup_form
 from .sessions import end_current_session
 
 
@@ -73,7 +73,7 @@ def verify(token):
 @bp.route("/verify/resend", methods=["GET", "POST"])
 @public
 @per_ip("EMAIL_LIMIT_PER_IP")
-@per_field("EMAIL_LIMIT_PER_ADDRESS", "email")
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email", checked_email)
 def resend():
     """Send a new verification link; the answer is the same for every address."""
     form = EmailForm()
@@ -90,7 +90,8 @@ def resend():
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @per_ip("LOGIN_LIMIT_PER_IP")
-@per_field("LOGIN_LIMIT_PER_ACCOUNT", "login", only_failures=True)
+@per_field("LOGIN_LIMIT_PER_ACCOUNT", "login", lambda value: value.strip().lower()[:254] or None,
+           only_failures=True)
 def login():
     """Log in with email or username and password."""
     next_path = safe_next(request.values.get("next"), url_for("accounts.account"))
@@ -127,7 +128,7 @@ def logout():
 @bp.route("/password/reset", methods=["GET", "POST"])
 @public
 @per_ip("EMAIL_LIMIT_PER_IP")
-@per_field("EMAIL_LIMIT_PER_ADDRESS", "email")
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email", checked_email)
 def reset_request():
     """Ask for a password reset link; the answer is the same for every address."""
     form = EmailForm()

@@ -8,6 +8,7 @@ from flask import Response, flash, render_template, request, stream_with_context
 
 from .. import audit, clock
 from ..accounts.access import fresh_password_required, me, member_required
+from ..accounts.forms import checked_email
 from ..accounts.passwords import verify_password
 from ..accounts.sessions import end_current_session
 from ..htmx import redirect_to, render_page
@@ -107,7 +108,7 @@ def delete():
 @bp.route("/privacy/request", methods=["GET", "POST"])
 @public
 @per_ip("EMAIL_LIMIT_PER_IP")
-@per_field("EMAIL_LIMIT_PER_ADDRESS", "email")
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email", checked_email)
 def request_form():
     """Anyone can ask to use a right; the address is proven by an emailed link first."""
     form = RequestForm()
