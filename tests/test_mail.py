@@ -243,3 +243,19 @@ def test_rate_limits_live_in_redis_when_it_is_set(make_app):
     assert store.keys("LIMITS*")  # the counters are in Redis ...
     store.flushdb()
     assert web.post("/login", wrong).status_code == 422  # ... and only there
+
+
+def test_a_right_password_gives_its_count_back_in_redis_too(make_app, member):
+    """Each login attempt is counted first (atomic); a success gives it back, in Redis as in memory."""
+    url = redis_url()
+    import redis
+    redis.Redis.from_url(url).flushdb()
+    app = make_app(env={"PORTAL_REDIS_URL": url}, LOGIN_LIMIT_PER_ACCOUNT="3 per hour")
+    member(username="maija")
+    web = Web(app)
+    for _ in range(5):
+        assert web.login("maija", PASSWORD).status_code == 303
+        web.post("/logout")
+    web.token = None  # logging out ended the session and its CSRF token
+    wrong = {"login": "maija", "password": "väärä salasana tässä"}
+    assert [web.post("/login", wrong).status_code for _ in range(4)] == [422, 422, 422, 429]

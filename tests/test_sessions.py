@@ -2,6 +2,7 @@
 import datetime as dt
 import re
 import statistics
+import threading
 import time
 
 import pytest
@@ -114,6 +115,48 @@ def test_too_many_failures_lock_the_account_for_a_while_only(make_app, smtp, mem
     blocked = web.post("/login", {"login": "maija", "password": PASSWORD})
     assert blocked.status_code == 429  # even the right password, for now
     assert web.post("/login", {"login": "matti", "password": PASSWORD}).status_code == 303
+
+
+def test_the_email_and_the_username_of_an_account_share_one_limit(make_app, smtp, member):
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url}, LOGIN_LIMIT_PER_ACCOUNT="4 per hour")
+    member(email="maija@example.fi", username="maija")
+    web, wrong = Web(app), "väärä salasana tässä"
+    for login in ("maija", "maija@example.fi", " MAIJA ", "Maija@Example.fi"):
+        assert web.post("/login", {"login": login, "password": wrong}).status_code == 422
+    assert web.post("/login", {"login": "maija@example.fi", "password": PASSWORD}).status_code == 429
+    assert web.post("/login", {"login": "maija", "password": PASSWORD}).status_code == 429
+
+
+def test_an_unknown_login_is_throttled_like_a_known_one(make_app, smtp):
+    """Throttling must not tell which logins exist: unknown ones share a limit by what was typed."""
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url}, LOGIN_LIMIT_PER_ACCOUNT="3 per hour")
+    web, wrong = Web(app), "väärä salasana tässä"
+    for login in ("nobody@example.fi", " NOBODY@example.fi", "Nobody@Example.FI"):
+        assert web.post("/login", {"login": login, "password": wrong}).status_code == 422
+    assert web.post("/login", {"login": "nobody@example.fi", "password": wrong}).status_code == 429
+    assert web.post("/login", {"login": "", "password": wrong}).status_code == 422  # nothing to count
+
+
+def test_simultaneous_guesses_cannot_get_past_the_limit(make_app, smtp, member):
+    """The limit is taken before the password is checked, so parallel tries cannot all slip in."""
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url}, LOGIN_LIMIT_PER_ACCOUNT="3 per hour",
+                   PASSWORD_HASHING="rfc9106")  # a real verify: the window a racing guess would use
+    member()
+    browsers = [Web(app) for _ in range(6)]
+    for browser in browsers:
+        browser.csrf_token()
+    start, statuses = threading.Barrier(len(browsers)), []
+
+    def guess(browser):
+        start.wait()
+        response = browser.post("/login", {"login": "maija@example.fi", "password": "väärä salasana tässä"})
+        statuses.append(response.status_code)
+    threads = [threading.Thread(target=guess, args=(browser,)) for browser in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [422, 422, 422, 429, 429, 429]
 
 
 def test_default_limit_is_100_failures_an_hour_per_account(app):
