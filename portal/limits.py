@@ -110,18 +110,17 @@ def per_ip(setting):
     return _limited(setting, lambda: "ip:" + client_ip(), only_failures=False)
 
 
-def per_field(setting, field, clean, only_failures=False):
+def per_field(setting, field, clean):
     """Limit POSTs per value of a form field (an address), as `clean(value)` normalises it.
 
     `clean` returns None for a value the form refuses: an empty or invalid
     address counts against no one's limit (one shared key would lock every
-    visitor out) and gets the form's 422 instead. With `only_failures`, only
-    answers with status 422 count.
+    visitor out) and gets the form's 422 instead.
     """
     def key():
         value = clean(request.form.get(field) or "")
         return None if value is None else field_key(field, value)
-    return _limited(setting, key, only_failures)
+    return _limited(setting, key, only_failures=False)
 
 
 def field_key(field, value):

@@ -1,5 +1,6 @@
 """Logging in and out, server-side sessions, timeouts and throttling (AUTH-08/09, SES)."""
 import datetime as dt
+import logging
 import re
 import statistics
 import threading
@@ -157,6 +158,50 @@ def test_simultaneous_guesses_cannot_get_past_the_limit(make_app, smtp, member):
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [422, 422, 422, 429, 429, 429]
+
+
+def auth_events(caplog, event=None):
+    """Return the fields of the auth events logged so far (LOG-01), optionally of one event."""
+    found = [r.fields for r in caplog.records if r.name == "portal.auth"]
+    return [f for f in found if event is None or f["event"] == event]
+
+
+SIGNED_IN_PASSWORD_CHECKS = [
+    ("/account/confirm-password", "reauthenticate", lambda password: {"password": password}),
+    ("/account/password", "password_change",
+     lambda password: {"current_password": password, "password": "uusi vahva salasana kesällä"}),
+    ("/account/delete", "account_delete", lambda password: {"password": password, "understood": "y"}),
+]
+
+
+@pytest.mark.parametrize("path, event, form", SIGNED_IN_PASSWORD_CHECKS)
+def test_password_checks_of_a_signed_in_account_are_throttled_like_login(make_app, smtp, member, caplog,
+                                                                          path, event, form):
+    """A stolen session cannot guess the password: the checks share the account's login limit."""
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url}, LOGIN_LIMIT_PER_ACCOUNT="3 per hour")
+    account = member()
+    web = Web(app)
+    web.login()
+    caplog.set_level(logging.INFO, logger="portal.auth")
+    for _ in range(3):
+        assert web.post(path, form("väärä salasana tässä")).status_code == 422
+    assert web.post(path, form(PASSWORD)).status_code == 429  # even the right one, for now
+    assert Web(app).login().status_code == 429  # the same limit as the login's
+    with app.app_context():
+        kept = Account.get_by_id(account.id)
+        assert kept.password_hash == account.password_hash  # nothing was changed or deleted
+    failures = auth_events(caplog, event)
+    assert [(f["outcome"], f["account_id"]) for f in failures] == [("wrong_password", account.id)] * 3
+    assert "väärä" not in repr(failures) and PASSWORD not in repr(auth_events(caplog))
+
+
+def test_a_fresh_password_entry_is_logged(web, member, caplog):
+    account = member()
+    web.login()
+    caplog.set_level(logging.INFO, logger="portal.auth")
+    assert web.post("/account/confirm-password", {"password": PASSWORD}).status_code == 303
+    assert [(f["outcome"], f["account_id"]) for f in auth_events(caplog, "reauthenticate")] == \
+        [("success", account.id)]
 
 
 def test_default_limit_is_100_failures_an_hour_per_account(app):

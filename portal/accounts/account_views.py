@@ -13,8 +13,7 @@ from . import bp, service
 from .access import fresh_password_required, login_required, me, member_required
 from .forms import ChangePasswordForm, EmailForm, PasswordConfirmForm, ProfileForm
 from .models import LoginSession
-from .passwords import verify_password
-from .sessions import current_session, end_sessions, mark_reauthenticated
+from .sessions import current_session, end_sessions
 
 
 
@@ -130,8 +129,7 @@ def reauthenticate():
     form = PasswordConfirmForm()
     next_path = safe_next(request.values.get("next"), url_for("accounts.account"))
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.password.data):
-            mark_reauthenticated()
+        if service.reauthenticate(me(), form.password.data):
             return redirect_to(next_path)
         form.password.errors.append(_("The password is not right."))
     return render_page("accounts/reauth.html", None, 422 if form.errors else 200, form=form, next=next_path)

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..htmx import redirect_to, render_page
 from ..i18n import select_locale
-from ..limits import account_key, field_key, per_field, per_ip, per_key
+from ..limits import per_field, per_ip
 from ..logs import auth_event
 from ..web import public, safe_next
 from . import bp, service
@@ -17,7 +17,6 @@ from .access import login_required
 from ..consents import service as ledger
 from ..moderation.service import BLOCKED_DOMAIN, is_blocked as blocked_domain
 from .forms import EmailForm, LoginForm, ResetPasswordForm, checked_email, signup_form
-from .models import Account, normal_login
 from .sessions import end_current_session
 
 
@@ -88,24 +87,9 @@ def resend():
     return render_page("accounts/resend.html", None, 422 if form.errors else 200, form=form)
 
 
-def login_bucket():
-    """Return the key that counts this login's failures: one per account (AUTH-08).
-
-    The email and the username of an account count together. A login that
-    names no account counts under what was typed, normalised, so it is
-    throttled exactly like a known one and 429 tells nothing (AUTH-09).
-    """
-    typed = normal_login(request.form.get("login"))[:254]
-    if not typed:
-        return None  # the form answers 422; nothing to guess
-    account = Account.by_login(typed)
-    return account_key(account.id) if account is not None else field_key("login", typed)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @per_ip("LOGIN_LIMIT_PER_IP")
-@per_key("LOGIN_LIMIT_PER_ACCOUNT", login_bucket, only_failures=True)
 def login():
     """Log in with email or username and password."""
     next_path = safe_next(request.values.get("next"), url_for("accounts.account"))

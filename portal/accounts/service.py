@@ -7,7 +7,7 @@ Answers never reveal whether an address is registered (AUTH-09).
 from ..translate import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import audit, clock
+from .. import audit, clock, limits
 from ..consents import service as ledger
 from ..db import database
 from ..logs import auth_event
@@ -15,9 +15,14 @@ from ..mail.service import external_url, send_mail
 from ..notice import current as current_notice, current_label
 from ..register import get_register
 from . import passwords
-from .models import Account, Person, address_hash
-from .sessions import end_sessions, start_session
+from .models import Account, Person, address_hash, normal_login
+from .sessions import end_sessions, mark_reauthenticated, start_session
 from .tokens import consume_token, find_token, issue_token, token_data, void_tokens
+
+
+# Every password check counts against the account's one limit (AUTH-08): logins,
+# re-authentication, password change and deletion alike.
+PASSWORD_LIMIT = "LOGIN_LIMIT_PER_ACCOUNT"
 
 
 class UsernameTaken(Exception):
@@ -135,10 +140,31 @@ def _grant_ticked_consents(person, waiting, confirmed_at):
                      network=waiting.get("network", ""), notice_version=waiting.get("notice_version"))
 
 
-def authenticate(identifier, password):
-    """Return the account if the password is right; always one argon2 verify."""
-    account = Account.by_login(identifier)
+def _throttled_verify(account, password, key):
+    """Check a password, counted against `key` before the check and given back when it is right.
+
+    Counting first makes the check and the count one step, so simultaneous
+    guesses cannot all pass; past the limit even the right password gets 429.
+    """
+    if not limits.take(PASSWORD_LIMIT, key):
+        limits.refuse(PASSWORD_LIMIT, key)
     ok = passwords.verify_password(account.password_hash if account else None, password)
+    if ok:
+        limits.give_back(PASSWORD_LIMIT, key)
+    return ok
+
+
+def authenticate(identifier, password):
+    """Return the account if the password is right; always one argon2 verify.
+
+    Failures count per account, whether its email or its username is typed; a
+    login that names no account counts under what was typed, so throttling
+    answers alike for known and unknown logins (AUTH-09).
+    """
+    typed = normal_login(identifier)
+    account = Account.by_login(typed)
+    key = limits.account_key(account.id) if account else limits.field_key("login", typed[:254])
+    ok = _throttled_verify(account, password, key)
     if not ok:
         auth_event("login", "failure", account_id=account.id if account else None)
         return None
@@ -197,10 +223,26 @@ def reset_password(raw, new_password):
     return account
 
 
+def confirm_password(account, password, action):
+    """Check the signed-in account's own password before `action`; throttled and logged like a login."""
+    if _throttled_verify(account, password, limits.account_key(account.id)):
+        return True
+    auth_event(action, "wrong_password", account_id=account.id)
+    return False
+
+
+def reauthenticate(account, password):
+    """Accept a fresh password entry for this session (SES-06); return False if it is wrong."""
+    if not confirm_password(account, password, "reauthenticate"):
+        return False
+    mark_reauthenticated()
+    auth_event("reauthenticate", "success", account_id=account.id)
+    return True
+
+
 def change_password(account, current, new_password):
     """Change the password after checking the current one; other sessions end (AUTH-07)."""
-    if not passwords.verify_password(account.password_hash, current):
-        auth_event("password_change", "wrong_password", account_id=account.id)
+    if not confirm_password(account, current, "password_change"):
         return False
     with database.atomic():
         _set_password(account, new_password)
