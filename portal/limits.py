@@ -68,6 +68,12 @@ def _take_back(limiter, item, *identifiers):
                 del entries[0]
 
 
+def spend(setting, key):
+    """Count one use of `key`, or answer 429 when a limit in `setting` is used up."""
+    if not take(setting, key):
+        refuse(setting, key)
+
+
 def refuse(setting, key):
     """Answer 429: `key` has used up a limit in `setting`."""
     abort(429)

@@ -8,10 +8,11 @@ from ..translate import gettext as _
 from flask_login import current_user
 
 from ..htmx import is_partial_request, redirect_to, render_page
+from ..limits import per_field
 from ..web import safe_next
 from . import bp, service
 from .access import fresh_password_required, login_required, me, member_required
-from .forms import ChangePasswordForm, EmailForm, PasswordConfirmForm, ProfileForm
+from .forms import ChangePasswordForm, EmailForm, PasswordConfirmForm, ProfileForm, checked_email
 from .models import LoginSession
 from .sessions import current_session, end_sessions
 
@@ -59,6 +60,7 @@ def change_password():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @fresh_password_required
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email", checked_email)  # per target address: no mail bombing
 def change_email():
     """Ask to change the email address; the new address must be confirmed."""
     form = EmailForm()

@@ -25,6 +25,11 @@ from .tokens import consume_token, find_token, issue_token, token_data, void_tok
 PASSWORD_LIMIT = "LOGIN_LIMIT_PER_ACCOUNT"
 
 
+# Mail that a visitor can cause to any address counts against that address's one
+# limit, shared with the public forms that mail it (no inbox gets flooded).
+ADDRESS_LIMIT = "EMAIL_LIMIT_PER_ADDRESS"
+
+
 class UsernameTaken(Exception):
     """The chosen username belongs to someone else."""
 
@@ -42,6 +47,8 @@ def sign_up(name, email, username, password, phone, language, consents=()):
     with database.atomic():
         if Account.select().where(Account.username == username).exists():
             raise UsernameTaken(username)
+        # Whether the address is new or known, its mail is limited alike (429 past it).
+        limits.spend(ADDRESS_LIMIT, limits.field_key("email", email))
         person = Person.get_or_none(Person.email == email)
         if person is not None and person.accounts.exists():
             passwords.hash_password(password)  # same work, same time as a new account (AUTH-09)
