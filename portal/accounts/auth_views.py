@@ -80,7 +80,7 @@ def resend():
     if current_user.is_authenticated and request.method == "GET":
         form.email.data = current_user.person.email
     if form.validate_on_submit():
-        service.resend_verification(form.email.data)
+        service.resend_verification(form.email.data, select_locale())
         flash(_("If the address belongs to an account that is not yet confirmed, "
                 "a new link is on its way. It is valid for 24 hours."), "success")
         return redirect_to("accounts.resend")
@@ -131,7 +131,7 @@ def reset_request():
     """Ask for a password reset link; the answer is the same for every address."""
     form = EmailForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data)
+        service.request_password_reset(form.email.data, select_locale())
         flash(_("If the address belongs to an account, a reset link is on its way. "
                 "It is valid for 30 minutes."), "success")
         return redirect_to("accounts.reset_request")

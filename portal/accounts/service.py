@@ -11,7 +11,7 @@ from .. import audit, clock, limits
 from ..consents import service as ledger
 from ..db import database
 from ..logs import auth_event
-from ..mail.service import external_url, send_mail
+from ..mail.service import decide_later, external_url, send_mail
 from ..notice import current as current_notice, current_label
 from ..register import get_register
 from . import passwords
@@ -89,13 +89,17 @@ def _mail_already_registered(person):
               reset_link=external_url("accounts.reset_request"))
 
 
-def resend_verification(email):
-    """Send a new verification link if the address has an unverified account."""
-    with database.atomic():
-        person = Person.get_or_none(Person.email == email)
-        account = person.accounts.first() if person else None
-        if account is not None and not account.is_verified:
-            _mail_verification(person, _waiting_of(person))
+def resend_verification(email, language):
+    """Queue a new verification link for the worker to decide on: the same row for every address."""
+    decide_later(email, "verify_email", language)
+
+
+def decide_verification(email, language):
+    """(Worker) Mail a new verification link if the address has an unverified account."""
+    person = Person.get_or_none(Person.email == email)
+    account = person.accounts.first() if person else None
+    if account is not None and not account.is_verified:
+        _mail_verification(person, _waiting_of(person))
 
 
 def _waiting_of(person):
@@ -191,17 +195,21 @@ def log_in(account, remember):
     return record
 
 
-def request_password_reset(email):
-    """Mail a reset link if the address has an account; say nothing either way."""
-    with database.atomic():
-        person = Person.get_or_none(Person.email == email)
-        account = person.accounts.first() if person else None
-        if account is None or account.state == "suspended":
-            auth_event("password_reset_request", "unknown_or_refused")
-            return
-        raw = issue_token(person, "reset_password")
-        send_mail(person.email, "reset_password", _l("Reset your password"), person=person,
-                  link=external_url("accounts.reset", token=raw), username=account.username)
+def request_password_reset(email, language):
+    """Queue a reset for the worker to decide on; the request does the same for every address (AUTH-09)."""
+    decide_later(email, "reset_password", language)
+
+
+def decide_password_reset(email, language):
+    """(Worker) Mail a reset link if the address has an account that may reset its password."""
+    person = Person.get_or_none(Person.email == email)
+    account = person.accounts.first() if person else None
+    if account is None or account.state == "suspended":
+        auth_event("password_reset_request", "unknown_or_refused")
+        return
+    raw = issue_token(person, "reset_password")
+    send_mail(person.email, "reset_password", _l("Reset your password"), person=person,
+              link=external_url("accounts.reset", token=raw), username=account.username)
     auth_event("password_reset_request", "sent", account_id=account.id)
 
 

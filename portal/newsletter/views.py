@@ -115,7 +115,7 @@ def preferences_request():
     """Ask for the preferences link by email; the answer is the same for every address."""
     form = PreferencesRequestForm()
     if form.validate_on_submit():
-        service.send_preferences_link(form.email.data)
+        service.send_preferences_link(form.email.data, select_locale())
         flash(_("If the address is in our register, a link to your email preferences is on its way."), "success")
         return redirect_to("newsletter.preferences_request")
     return render_page("newsletter/preferences_request.html", None, 422 if form.errors else 200, form=form)
