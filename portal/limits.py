@@ -8,7 +8,7 @@ tests and operators can tighten them without touching the views.
 """
 from functools import lru_cache, wraps
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from limits import parse_many
 from limits.storage import MemoryStorage, RedisStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -75,7 +75,15 @@ def spend(setting, key):
 
 
 def refuse(setting, key):
-    """Answer 429: `key` has used up a limit in `setting`."""
+    """Answer 429: `key` has used up a limit in `setting`.
+
+    The error handler logs the refusal as an auth event with what is noted
+    here: the limit, and the account whose limit it is (never an address).
+    """
+    noted = {"limit": setting}
+    if key.startswith(account_key("")):
+        noted["limited_account_id"] = int(key[len(account_key("")):])
+    g.rate_limited = noted
     abort(429)
 
 

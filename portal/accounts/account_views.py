@@ -14,7 +14,7 @@ from . import bp, service
 from .access import fresh_password_required, login_required, me, member_required
 from .forms import ChangePasswordForm, EmailForm, PasswordConfirmForm, ProfileForm, checked_email
 from .models import LoginSession
-from .sessions import current_session, end_sessions
+from .sessions import current_session, end_one_session, end_sessions
 
 
 
@@ -107,10 +107,8 @@ def sessions():
 @member_required
 def end_session(session_id):
     """End one of the member's other sessions (only their own: AC-03)."""
-    record = LoginSession.get_or_none(LoginSession.id == session_id, LoginSession.account == current_user.id)
-    if record is None or record.id == current_session().id:
+    if session_id == current_session().id or not end_one_session(me(), session_id):
         abort(404)
-    record.delete_instance()
     flash(_("The session has ended."), "success")
     return redirect_to("accounts.sessions")
 
@@ -119,7 +117,7 @@ def end_session(session_id):
 @member_required
 def end_other_sessions():
     """End every session but this one (SES-08)."""
-    count = end_sessions(me(), keep=current_session())
+    count = end_sessions(me(), keep=current_session(), reason="by_member")
     flash(_("%(count)d other session(s) ended.", count=count), "success")
     return redirect_to("accounts.sessions")
 

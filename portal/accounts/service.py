@@ -231,7 +231,7 @@ def reset_password(raw, new_password):
             if get_register().requires_approval and account.role == "member":
                 account.state = "pending_approval"
             account.save()
-        end_sessions(account)
+        end_sessions(account, reason="password_reset")
         void_tokens(token.person, "reset_password")
         _mail_password_changed(account)
     auth_event("password_reset", "success", account_id=account.id)
@@ -261,7 +261,7 @@ def change_password(account, current, new_password):
         return False
     with database.atomic():
         _set_password(account, new_password)
-        end_sessions(account)
+        end_sessions(account, reason="password_change")
         void_tokens(account.person, "reset_password")
         _mail_password_changed(account)
         start_session(account)

@@ -108,7 +108,7 @@ def end_person_sessions(person_id):
     person = get_or_404(Person, person_id)
     account = person.accounts.first()
     if account is not None:
-        count = end_sessions(account)
+        count = end_sessions(account, reason="by_staff", staff_id=me().id)
         audit.record("sessions_ended", person, detail=f"{count} sessions")
         flash(_("%(count)s sessions ended.", count=count), "success")
     return redirect_to(url_for("admin.person", person_id=person.id) + "#sessions")

@@ -7,6 +7,7 @@ from ..accounts.models import Account, Person
 from ..accounts.sessions import end_sessions
 from ..accounts.tokens import consume_token, find_token, issue_token, token_data
 from ..db import database
+from ..logs import auth_event
 from ..mail.service import external_url, send_mail
 from ..notice import current
 from ..translate import lazy_gettext as _l
@@ -69,6 +70,7 @@ def accept(raw, username=None, password=None):
                 .where(Account.id == account.id).execute()
             account.role = role
         audit.record("staff_invitation_accepted", person, detail=f"role: {role}", actor=account)
+    auth_event("staff_invitation", "accepted", account_id=account.id, role=role)
     return account
 
 
@@ -81,7 +83,7 @@ def change_role(account, role, by):
         raise NotAllowed("last admin")
     with database.atomic():
         Account.update(role=role).where(Account.id == account.id).execute()
-        end_sessions(account)
+        end_sessions(account, reason="role_changed")
         audit.record("role_changed", account.person, detail=f"{account.role} -> {role}", actor=by)
         send_mail(account.person.email, "role_changed", _l("Your role has changed"), person=account.person,
                   role=role)
