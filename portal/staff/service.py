@@ -50,7 +50,7 @@ class UsernameTaken(Exception):
 
 
 def accept(raw, username=None, password=None):
-    """Accept an invitation: create the account if needed and give the role. Return the account."""
+    """Accept an invitation: create the account if needed and give the role; end its sessions."""
     with database.atomic():
         token = consume_token(raw, "staff_invite")
         if token is None:
@@ -69,6 +69,9 @@ def accept(raw, username=None, password=None):
             Account.update(role=role, email_verified_at=account.email_verified_at or clock.now()) \
                 .where(Account.id == account.id).execute()
             account.role = role
+            # Member sessions (30 days when remembered) must not carry staff rights: the next
+            # login starts a staff session (15 min idle, 8 h, no "remember me"), as a role change does.
+            end_sessions(account, reason="staff_role_given")
         audit.record("staff_invitation_accepted", person, detail=f"role: {role}", actor=account)
     auth_event("staff_invitation", "accepted", account_id=account.id, role=role)
     return account
