@@ -2,13 +2,15 @@
 
 
 def init_app(app):
-    """Register the newsletter pages and the hourly removal of unconfirmed sign-ups."""
+    """Register the newsletter pages, the preferences-link decision and the hourly purge."""
     from huey import crontab
 
-    from .service import purge_unconfirmed
+    from ..mail.service import register_decider
+    from .service import decide_preferences_link, purge_unconfirmed
     from .views import bp
 
     app.register_blueprint(bp)
+    register_decider(app, "preferences_link", decide_preferences_link)
     huey = app.extensions["huey"]
 
     def purge():
