@@ -66,7 +66,7 @@ def _count(database):
 
 def build(app, database, people):
     """Migrate and fill the database in bulk."""
-    from portal.accounts.models import address_hash, name_key
+    from portal.people.models import address_hash, name_key
     from portal.accounts.passwords import hash_password
     from portal.consents.service import consent_wording
     from portal.db import upgrade
@@ -120,7 +120,8 @@ def sign_in_admin(app):
     """Create an admin with an authenticator, sign in and pass the second factor; return the client."""
     import pyotp
     from portal import clock
-    from portal.accounts.models import Account, Person
+    from portal.accounts.models import Account
+    from portal.people.models import Person
     from portal.accounts.passwords import hash_password
     from portal.crypto import encrypt
     secret = pyotp.random_base32()

@@ -69,7 +69,7 @@ def _people(database):
 
 def build(app, database, people):
     """Migrate and fill the database in bulk; print how long it took."""
-    from portal.accounts.models import address_hash
+    from portal.people.models import address_hash
     from portal.accounts.passwords import hash_password
     from portal.consents.service import consent_wording
     from portal.db import upgrade
@@ -146,7 +146,8 @@ def timed(fn, repeat=5):
 
 def report(app, database, people):
     """Measure and print the figures."""
-    from portal.accounts.models import Account, Person
+    from portal.accounts.models import Account
+    from portal.people.models import Person
     from portal.consents import service
 
     with app.test_request_context():

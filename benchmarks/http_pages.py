@@ -97,7 +97,8 @@ def seed(env, people):
 import os
 from portal import create_app
 from portal.db import database, upgrade
-from portal.accounts.models import Account, Person
+from portal.accounts.models import Account
+from portal.people.models import Person
 from portal.accounts.passwords import hash_password
 from portal import clock
 app = create_app()

@@ -84,7 +84,7 @@ def build(path, instance, people):
 def fill(database, people):
     """Write the people and everything about them, 10,000 at a time."""
     from portal import clock
-    from portal.accounts.models import address_hash
+    from portal.people.models import address_hash
     from portal.consents.service import consent_wording
 
     rng = random.Random(2026)

@@ -135,7 +135,8 @@ def mailbox(app, smtp):
 @pytest.fixture
 def member(app):
     """Create a verified, active member (or another role) and return its account."""
-    from portal.accounts.models import Account, Person
+    from portal.accounts.models import Account
+    from portal.people.models import Person
 
     def create(email="maija@example.fi", password=PASSWORD, name="Maija Meikäläinen",
                username=None, role="member", state="active", verified=True, language="fi"):

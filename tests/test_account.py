@@ -3,7 +3,8 @@ import datetime as dt
 
 from support import PASSWORD, Web, link_in, path_of, text_of
 from portal import clock
-from portal.accounts.models import Account, Person
+from portal.accounts.models import Account
+from portal.people.models import Person
 
 
 def test_account_page_shows_the_members_details(web, member):

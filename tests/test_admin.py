@@ -11,7 +11,8 @@ from peewee import DatabaseError
 from support import PASSWORD, Web, link_in, path_of, text_of
 from staff_support import enrolled_staff
 from portal import clock
-from portal.accounts.models import Account, Person
+from portal.accounts.models import Account
+from portal.people.models import Person
 from portal.audit.models import AuditEntry
 from portal.breaches.models import Breach, BreachNotice
 from portal.consents import service as ledger

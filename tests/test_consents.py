@@ -5,7 +5,9 @@ from peewee import DatabaseError
 
 from support import PASSWORD, link_in, path_of
 from portal import clock
-from portal.accounts.models import Account, Person
+from portal.consents.audience import reachable_for
+from portal.accounts.models import Account
+from portal.people.models import Person
 from portal.consents import service as ledger
 from portal.consents.models import AppendOnly, Consent, ConsentEvent, Suppression
 from portal.db import database
@@ -136,7 +138,7 @@ def test_consent_page_needs_a_member(web, app):
 
 def reachable(app, purpose):
     with app.test_request_context():
-        return {p.email for p in Person.reachable_for(purpose)}
+        return {p.email for p in reachable_for(purpose)}
 
 
 def test_reachable_for_excludes_every_blocked_state(app, member):

@@ -14,7 +14,8 @@ import pytest
 
 from portal import clock
 from portal.accounts import passwords
-from portal.accounts.models import Account, Person
+from portal.accounts.models import Account
+from portal.people.models import Person
 from portal.config import PROJECT_ROOT
 from support import PASSWORD, free_port
 

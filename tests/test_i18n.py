@@ -6,7 +6,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from support import PASSWORD, Web
-from portal.accounts.models import Person
+from portal.people.models import Person
 from portal.config import PROJECT_ROOT
 
 TRANSLATIONS = PROJECT_ROOT / "portal" / "translations"

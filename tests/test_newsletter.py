@@ -7,7 +7,7 @@ import pytest
 
 from support import BASE_URL, PASSWORD, Web, path_of, text_of
 from portal import clock
-from portal.accounts.models import Person
+from portal.people.models import Person
 from portal.consents.models import Consent, ConsentEvent, Suppression
 from portal.newsletter.models import PendingSignup
 from portal.relationship.models import Interaction

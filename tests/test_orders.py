@@ -9,7 +9,7 @@ import pytest
 
 from support import PASSWORD, Web, text_of
 from portal import clock
-from portal.accounts.models import Person
+from portal.people.models import Person
 from portal.audit.models import AuditEntry
 from portal.consents.models import Consent, ConsentEvent
 from portal.db import database

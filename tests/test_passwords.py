@@ -29,7 +29,7 @@ def test_a_cheap_hash_is_upgraded_at_login(make_app):
     cheap = make_app()
     with cheap.app_context():
         from portal.accounts.passwords import hash_password
-        from portal.accounts.models import Person
+        from portal.people.models import Person
         person = Person.create(email="maija@example.fi", name="Maija", source="test")
         Account.create(person=person, username="maija", password_hash=hash_password(PASSWORD),
                        email_verified_at=clock.now())

@@ -5,7 +5,9 @@ import pytest
 from peewee import DatabaseError, ForeignKeyField
 
 from portal import clock
-from portal.accounts.models import Account, EmailToken, LoginSession, Person
+from portal.consents.audience import reachable_for
+from portal.accounts.models import Account, EmailToken, LoginSession
+from portal.people.models import Person
 from portal.appointments.service import record_appointment
 from portal.audit.models import AuditEntry
 from portal.consents import service as ledger
@@ -220,7 +222,7 @@ def test_who_withdrew_everything_keeps_only_a_stub_with_the_proof_then_nothing(a
         assert "tilaaja" not in stub.email and ConsentEvent.select().count() == 4
         assert all(count == 0 for model, count in person_rows(person.id))
         assert OutboxMessage.select().count() == 0 and Suppression.select().count() == 1
-        assert not Person.reachable_for("newsletter").exists()
+        assert not reachable_for("newsletter").exists()
     clock.travel(dt.timedelta(days=3 * 365 + 2))
     gone = removed(app)
     assert gone["consents withdrawn"] == 4 and gone["last trace"] == 0

@@ -12,7 +12,9 @@ from peewee import ForeignKeyField
 
 from support import BASE_URL, PASSWORD, Web, link_in, path_of, text_of
 from portal import clock
-from portal.accounts.models import Account, EmailToken, LoginSession, Person
+from portal.consents.audience import reachable_for
+from portal.accounts.models import Account, EmailToken, LoginSession
+from portal.people.models import Person
 from portal.audit.models import AuditEntry
 from portal.config import PROJECT_ROOT
 from portal.consents import service as ledger
@@ -208,13 +210,13 @@ def test_restriction_stops_marketing_and_the_person_lifts_it(web, app, signed_in
     with app.test_request_context():
         assert Person.get().restricted_at is not None
         for purpose in app.extensions["register"].purposes:
-            assert not Person.reachable_for(purpose).where(Person.id == signed_in.person_id).exists()
+            assert not reachable_for(purpose).where(Person.id == signed_in.person_id).exists()
     assert "rajoitettu" in text_of(mailbox.last_to("maija@example.fi")).lower()
     assert "rajoitettu" in web.get("/account/data").get_data(as_text=True)
     web.post("/account/restrict/lift")
     with app.test_request_context():
         assert Person.get().restricted_at is None and Restriction.get().lifted_at is not None
-        assert Person.reachable_for("newsletter").exists()
+        assert reachable_for("newsletter").exists()
 
 
 def test_staff_cannot_lift_a_restriction_without_telling_the_person_first(app, member):

@@ -85,7 +85,7 @@ def test_unknown_address_costs_an_argon2_verify(make_app, monkeypatch):
     each path runs proves the property without measuring time (AUTH-09).
     """
     app = make_app(PASSWORD_HASHING="rfc9106")
-    from portal.accounts.models import Person
+    from portal.people.models import Person
     from portal.accounts import passwords
     with app.test_request_context():
         person = Person.create(email="maija@example.fi", name="M", source="test")
@@ -115,7 +115,7 @@ def test_too_many_failures_lock_the_account_for_a_while_only(make_app, smtp, mem
     app = make_app(env={"PORTAL_SMTP_URL": smtp.url}, LOGIN_LIMIT_PER_ACCOUNT="5 per hour")
     with app.app_context():
         from portal.accounts import passwords
-        from portal.accounts.models import Person
+        from portal.people.models import Person
         for name in ("maija", "matti"):
             person = Person.create(email=f"{name}@example.fi", name=name, source="test")
             Account.create(person=person, username=name, password_hash=passwords.hash_password(PASSWORD),
@@ -223,7 +223,7 @@ def test_successful_logins_do_not_use_up_the_limit(make_app, smtp, member):
     web = Web(app)
     with app.app_context():
         from portal.accounts import passwords
-        from portal.accounts.models import Person
+        from portal.people.models import Person
         person = Person.create(email="maija@example.fi", name="M", source="test")
         Account.create(person=person, username="maija", password_hash=passwords.hash_password(PASSWORD),
                        email_verified_at=clock.now())

@@ -6,7 +6,8 @@ import pytest
 
 from support import PASSWORD, html_of, link_in, path_of, text_of
 from portal import clock
-from portal.accounts.models import Account, EmailToken, Person
+from portal.accounts.models import Account, EmailToken
+from portal.people.models import Person
 from portal.mail.models import OutboxMessage
 
 FORM = {"name": "Maija Meikäläinen", "email": "Maija@Example.fi", "username": "maija",

@@ -2,7 +2,8 @@
 import pytest
 
 from support import BASE_URL, path_of, text_of
-from portal.accounts.models import Person
+from portal.consents.audience import reachable_for
+from portal.people.models import Person
 from portal.consents import service as ledger
 from portal.consents.models import Consent, ConsentEvent
 from portal.newsletter.service import send_marketing
@@ -20,7 +21,7 @@ def purchase(app, person, refused=False):
 
 def reachable(app, purpose, similar_products=False):
     with app.test_request_context():
-        return {p.email for p in Person.reachable_for(purpose, similar_products=similar_products)}
+        return {p.email for p in reachable_for(purpose, similar_products=similar_products)}
 
 
 def test_a_customer_is_reached_only_by_offers_of_similar_products(app, member):

@@ -15,7 +15,7 @@ from ..web import public, safe_next
 from . import bp, service
 from .access import login_required
 from ..consents import service as ledger
-from ..moderation.service import BLOCKED_DOMAIN, is_blocked as blocked_domain
+from ..people.models import BLOCKED_DOMAIN, is_blocked as blocked_domain
 from .forms import EmailForm, LoginForm, ResetPasswordForm, checked_email, signup_form
 from .sessions import end_current_session
 

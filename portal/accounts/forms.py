@@ -13,16 +13,12 @@ from wtforms import (BooleanField, EmailField, PasswordField, RadioField, Select
                      TelField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..people.models import normalise_email
 from .passwords import password_problem
 
 TEXT_LIMIT = Length(max=2000, message=_l("Use at most 2000 characters."))
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{5,32}$")
-
-
-def normalise_email(value):
-    """Return the address trimmed, NFC-normalised and lower-cased."""
-    return unicodedata.normalize("NFC", (value or "").strip()).lower()
 
 
 def email_problem(value):

@@ -1,96 +1,24 @@
-"""People, their accounts, login sessions and the tokens sent to them by email.
+"""Accounts of people who can log in, their login sessions and the tokens sent to them by email.
 
-A Person is anyone in the register; an Account is a Person who can log in.
-Tokens and sessions are stored only as SHA-256 digests of their secrets.
+An Account is a Person (people/) who can log in. Tokens and sessions are
+stored only as SHA-256 digests of their secrets.
 """
 import hashlib
-import hmac
-import unicodedata
 
-from flask import current_app
 from peewee import BlobField, BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
 from ..db import BaseModel, DateTimeField
+from ..people.models import Person, normalise_email
 
 ROLES = ("member", "moderator", "admin")
 STAFF_ROLES = ("moderator", "admin")
 ACCOUNT_STATES = ("active", "pending_approval", "suspended")
-PERSON_STATUSES = ("prospect", "subscriber", "member", "customer")
 
 
 def digest(secret):
     """Return the SHA-256 hex digest under which a token or session id is stored."""
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def normal_login(identifier):
-    """Return an email or username as stored: trimmed, NFC, lower case."""
-    return unicodedata.normalize("NFC", (identifier or "").strip()).lower()
-
-
-def name_key(name):
-    """Return the form of a name that staff search matches: case-folded, spaces collapsed."""
-    return " ".join((name or "").split()).casefold()[:100]
-
-
-def address_hash(email):
-    """Return the keyed hash (HMAC-SHA-256) of a normalised address.
-
-    The suppression list and `Person.email_hash` use it, so an address can be
-    recognised without being stored.
-    """
-    key = current_app.config["SUPPRESSION_KEY"].encode()
-    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
-
-
-class Person(BaseModel):
-    """Anyone in the register: prospect, subscriber, customer or member."""
-
-    email = CharField(max_length=254, unique=True)
-    name = CharField(max_length=100, default="")
-    phone = CharField(max_length=32, null=True)
-    language = CharField(max_length=5, default="fi")
-    source = CharField(max_length=64)
-    status = CharField(max_length=16, default="prospect")
-    created_at = DateTimeField(default=clock.now)
-    updated_at = DateTimeField(default=clock.now)
-    # Added by migration 0002 (hence last): the keyed hash that the suppression
-    # list is matched against, and when processing was restricted (Art. 18).
-    email_hash = CharField(max_length=64, null=True, index=True)
-    restricted_at = DateTimeField(null=True, index=True)
-    # Added by migration 0004: the name case-folded in Python (SQLite's lower() knows
-    # only ASCII, and Finnish names have ä and ö), for staff search by name prefix.
-    name_key = CharField(max_length=100, null=True, index=True)
-
-    def save(self, *args, **kwargs):
-        """Save, keeping `email_hash` and `name_key` in step with the address and name."""
-        if self.email and (self._pk is None or "email" in self._dirty):
-            self.email_hash = address_hash(self.email)
-        if self._pk is None or "name" in self._dirty:
-            self.name_key = name_key(self.name)
-        return super().save(*args, **kwargs)
-
-    @staticmethod
-    def name_fields(name):
-        """Return the columns to write when the name changes in an UPDATE."""
-        return {"name": name, "name_key": name_key(name)}
-
-    @property
-    def first_name(self):
-        """Return the first word of the name (what a greeting uses)."""
-        return self.name.split()[0] if self.name.strip() else ""
-
-    @classmethod
-    def reachable_for(cls, purpose, similar_products=False):
-        """Return a query of the people who may be contacted for `purpose` now.
-
-        The one place that decides: consent, soft opt-in or objection,
-        restriction, suppression, unverified and suspended accounts
-        (consents/audience.py).
-        """
-        from ..consents.audience import reachable_for
-        return reachable_for(purpose, similar_products)
 
 
 class Account(BaseModel):
@@ -138,7 +66,7 @@ class Account(BaseModel):
     @classmethod
     def by_login(cls, identifier):
         """Return the account whose email or username is `identifier`, or None."""
-        identifier = normal_login(identifier)
+        identifier = normalise_email(identifier)
         query = cls.select(cls, Person).join(Person)
         if "@" in identifier:
             return query.where(Person.email == identifier).first()

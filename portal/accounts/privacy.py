@@ -4,7 +4,8 @@ Never exported: the password hash, session ids and email tokens (DP-02).
 """
 from ..personal_data import Field, Table, when
 from ..translate import LANGUAGE_NAMES, lazy_gettext as _l
-from .models import Account, EmailToken, LoginSession, Person
+from ..people.models import Person
+from .models import Account, EmailToken, LoginSession
 
 COVERS = {
     Person: "exported",

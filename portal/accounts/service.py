@@ -15,7 +15,8 @@ from ..mail.service import decide_later, external_url, send_mail
 from ..register.versions import current as current_notice, current_label
 from ..register import get_register
 from . import passwords
-from .models import Account, Person, address_hash, normal_login
+from ..people.models import Person, address_hash, normalise_email
+from .models import Account
 from .sessions import end_sessions, mark_reauthenticated, start_session
 from .tokens import consume_token, find_token, issue_token, token_data, void_tokens
 
@@ -172,7 +173,7 @@ def authenticate(identifier, password):
     login that names no account counts under what was typed, so throttling
     answers alike for known and unknown logins (AUTH-09).
     """
-    typed = normal_login(identifier)
+    typed = normalise_email(identifier)
     account = Account.by_login(typed)
     key = limits.account_key(account.id) if account else limits.field_key("login", typed[:254])
     ok = _throttled_verify(account, password, key)

@@ -14,7 +14,8 @@ from flask_login import LoginManager, login_user, logout_user
 from .. import clock
 from ..db import database
 from ..logs import auth_event, coarse_network
-from .models import Account, LoginSession, Person, digest
+from ..people.models import Person
+from .models import Account, LoginSession, digest
 
 Timeouts = namedtuple("Timeouts", "idle absolute")
 MEMBER = Timeouts(dt.timedelta(minutes=30), dt.timedelta(hours=12))

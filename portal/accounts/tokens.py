@@ -8,7 +8,8 @@ import json
 import secrets
 
 from .. import clock
-from .models import EmailToken, Person, digest
+from ..people.models import Person
+from .models import EmailToken, digest
 
 LIFETIMES = {
     "verify_email": dt.timedelta(hours=24),

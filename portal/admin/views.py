@@ -9,7 +9,8 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from .. import audit
 from ..accounts.access import me
-from ..accounts.models import LoginSession, Person
+from ..accounts.models import LoginSession
+from ..people.models import Person
 from ..accounts.sessions import end_sessions
 from ..audit.models import AuditEntry
 from ..consents.service import history, states

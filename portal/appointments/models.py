@@ -2,7 +2,8 @@
 from peewee import CharField, ForeignKeyField, IntegerField
 
 from .. import clock
-from ..accounts.models import Account, Person
+from ..accounts.models import Account
+from ..people.models import Person
 from ..db import BaseModel, DateTimeField
 
 KINDS = ("appointment", "visit")

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, request, url_for
 
 from .. import clock
 from ..accounts.access import me
-from ..accounts.models import Person
+from ..people.models import Person
 from ..db import get_or_404
 from ..htmx import redirect_to
 from ..staff.access import staff_required

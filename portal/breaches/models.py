@@ -2,7 +2,7 @@
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from ..accounts.models import Person
+from ..people.models import Person
 from ..db import BaseModel, DateTimeField
 
 RISKS = ("none", "risk", "high")

@@ -7,7 +7,7 @@ here deletes anything.
 import datetime as dt
 
 from .. import audit
-from ..accounts.models import Person
+from ..people.models import Person
 from ..db import database
 from ..mail.service import send_mail
 from ..translate import lazy_gettext as _l

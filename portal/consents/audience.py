@@ -14,7 +14,8 @@ then reads only the consent index (benchmarks/audience.py).
 """
 from peewee import JOIN, fn
 
-from ..accounts.models import Account, Person
+from ..accounts.models import Account
+from ..people.models import Person
 from ..register import get_register
 from .models import CUSTOMER, Consent, Suppression
 

@@ -11,7 +11,7 @@ person and purpose, written in the same transaction as the event it follows.
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from ..accounts.models import Person
+from ..people.models import Person
 from ..db import BaseModel, DateTimeField
 
 ACTIONS = ("granted", "withdrawn", "objected")

@@ -11,7 +11,7 @@ from flask import has_request_context, request
 from peewee import JOIN
 
 from .. import clock
-from ..accounts.models import Person, address_hash
+from ..people.models import Person, address_hash
 from ..logs import coarse_network
 from ..register.versions import current_label
 from ..register import get_register

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 
 from .. import audit, clock
-from ..accounts.forms import normalise_email
-from ..accounts.models import Person, address_hash, name_key
+from ..people.models import normalise_email
+from ..people.models import Person, address_hash, name_key
 from ..consents.models import Consent, ConsentEvent
 from ..db import database, insert_rows, is_postgresql
 from ..register import get_register

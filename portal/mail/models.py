@@ -6,7 +6,7 @@ emptied once delivered; what stays is who it went to, which template, when.
 from peewee import BlobField, BooleanField, CharField, ForeignKeyField, IntegerField
 
 from .. import clock
-from ..accounts.models import Person
+from ..people.models import Person
 from ..db import BaseModel, DateTimeField
 
 STATUSES = ("pending", "sending", "sent", "failed")

@@ -3,14 +3,14 @@
 Each is audited and tells the person by email where the person should know.
 """
 from .. import audit, clock
-from ..accounts.models import Account, Person
+from ..accounts.models import Account
+from ..people.models import Person
 from ..accounts.sessions import end_sessions
 from ..db import database
 from ..mail.service import external_url, send_mail
 from ..translate import lazy_gettext as _l
-from .models import BlockedDomain
+from ..people.models import BlockedDomain
 
-BLOCKED_DOMAIN = _l("Addresses at this domain cannot be used here. Please use another address.")
 
 
 def pending_approval():
@@ -88,16 +88,6 @@ def delete_as_spam(accounts, by):
             audit.record("signup_deleted_as_spam", person.id, actor=by)
             removed += 1
     return removed
-
-
-def domain_of(email):
-    """Return the domain part of an address, lower-cased."""
-    return email.rpartition("@")[2].strip().lower()
-
-
-def is_blocked(email):
-    """Return True when sign-ups from the address's domain are blocked."""
-    return BlockedDomain.select().where(BlockedDomain.domain == domain_of(email)).exists()
 
 
 def block_domain(domain, reason, by):

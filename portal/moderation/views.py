@@ -3,7 +3,8 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from .. import audit
 from ..accounts.access import me
-from ..accounts.models import Account, Person
+from ..accounts.models import Account
+from ..people.models import Person
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
 from ..translate import gettext as _

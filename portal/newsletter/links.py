@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
     URLSafeTimedSerializer
 
 from .. import clock
-from ..accounts.models import Person
+from ..people.models import Person
 
 MATERIAL_MAX_AGE = 7 * 24 * 3600
 

@@ -2,7 +2,7 @@
 
 A form submission becomes a `PendingSignup` and a confirmation email; nothing
 is granted until the link is opened and its button pressed. Marketing mail
-goes out only through `send_marketing`, which asks `Person.reachable_for`
+goes out only through `send_marketing`, which asks `consents.audience.reachable_for`
 and adds the RFC 8058 unsubscribe headers and the preferences link.
 """
 import datetime as dt
@@ -12,7 +12,8 @@ import secrets
 from peewee import IntegrityError
 
 from .. import clock
-from ..accounts.models import Account, EmailToken, Person, digest
+from ..accounts.models import Account, EmailToken, digest
+from ..people.models import Person
 from ..consents import service as consents
 from ..consents.audience import is_reachable
 from ..consents.models import ConsentEvent

@@ -14,7 +14,7 @@ from ..htmx import is_partial_request, redirect_to, render_page
 from ..accounts.forms import checked_email
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
-from ..moderation.service import BLOCKED_DOMAIN, is_blocked
+from ..people.models import BLOCKED_DOMAIN, is_blocked
 from ..register import get_register
 from ..translate import gettext as _
 from ..web import CSP, csrf, public

@@ -11,7 +11,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from .. import clock
 from ..accounts.access import me
 from ..accounts.forms import plain_text, required
-from ..accounts.models import Person
+from ..people.models import Person
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l

@@ -9,7 +9,8 @@ deletes them when their period under the Accounting Act ends.
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from ..accounts.models import Account, Person
+from ..accounts.models import Account
+from ..people.models import Person
 from ..db import BaseModel, DateTimeField
 
 KINDS = ("webinar", "product")

@@ -12,7 +12,7 @@ import secrets
 from flask import current_app
 
 from .. import audit, clock
-from ..accounts.models import Person
+from ..people.models import Person, normalise_email
 from ..consents import service as ledger
 from ..db import database
 from ..mail.service import external_url, send_mail
@@ -111,7 +111,6 @@ def record_provider_order(reference, customer, billing, items, amount, currency,
     event that does not add up.
     """
     from email_validator import EmailNotValidError, validate_email
-    from ..accounts.forms import normalise_email
     email = normalise_email(customer.get("email"))
     try:
         validate_email(email, check_deliverability=False)

@@ -8,7 +8,7 @@ the address itself.
 from peewee import CharField, ForeignKeyField, IntegerField
 
 from .. import clock
-from ..accounts.models import Person
+from ..people.models import Person
 from ..db import BaseModel, DateTimeField
 
 

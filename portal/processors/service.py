@@ -16,7 +16,7 @@ import zipfile
 from peewee import JOIN
 
 from .. import audit, clock
-from ..accounts.models import Person
+from ..people.models import Person
 from ..consents.audience import reachable_for
 from ..db import database
 from ..register import get_register

@@ -6,7 +6,8 @@ messages, actions, appointments and visits to the same log.
 from peewee import CharField, ForeignKeyField, TextField
 
 from .. import clock
-from ..accounts.models import Account, Person
+from ..accounts.models import Account
+from ..people.models import Person
 from ..db import BaseModel, DateTimeField
 
 KINDS = ("free_material_sent", "message", "action")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from peewee import Tuple, fn
 
-from ..accounts.models import Account, EmailToken, LoginSession, Person
+from ..accounts.models import Account, EmailToken, LoginSession
+from ..people.models import Person
 from ..accounts.sessions import MEMBER
 from ..appointments.models import Appointment
 from ..consents.models import Consent, ConsentEvent, ConsentEventPermit

@@ -13,7 +13,8 @@ withdrawn consent record is left, the stub goes too.
 """
 from peewee import Value
 
-from ..accounts.models import Account, EmailToken, Person, address_hash
+from ..accounts.models import Account, EmailToken
+from ..people.models import Person, address_hash
 from ..appointments.models import Appointment
 from ..consents.models import CUSTOMER, Consent, Suppression
 from ..mail.models import OutboxMessage

@@ -3,7 +3,7 @@ from flask import current_app
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from ..accounts.models import Person
+from ..people.models import Person
 from ..db import BaseModel, DateTimeField
 
 RESTRICTION_REASONS = ("accuracy", "objection", "unlawful", "legal_claim")

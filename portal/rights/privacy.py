@@ -1,5 +1,5 @@
 """Restrictions' and data requests' share of a person's data."""
-from ..accounts.models import address_hash
+from ..people.models import address_hash
 from ..personal_data import Field, Table
 from ..translate import lazy_gettext as _l
 from .models import DataRequest, Restriction, attachment_path

@@ -11,7 +11,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from flask import current_app
 
 from .. import audit, clock
-from ..accounts.models import Account, Person, digest
+from ..accounts.models import Account, digest
+from ..people.models import Person
 from ..accounts.sessions import end_sessions
 from ..accounts.tokens import consume_token, find_token, issue_token
 from ..db import database

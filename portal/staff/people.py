@@ -11,7 +11,8 @@ import json
 
 from peewee import JOIN, Tuple
 
-from ..accounts.models import Account, Person, name_key
+from ..accounts.models import Account
+from ..people.models import Person, name_key
 from ..consents.audience import reachable_condition
 from ..consents.models import Consent
 

@@ -3,7 +3,8 @@ from peewee import IntegrityError
 
 from .. import audit, clock
 from ..accounts import passwords
-from ..accounts.models import Account, Person
+from ..accounts.models import Account
+from ..people.models import Person
 from ..accounts.sessions import end_sessions
 from ..accounts.tokens import consume_token, find_token, issue_token, token_data
 from ..db import database

@@ -29,7 +29,8 @@ def live_b(make_app, smtp, start_worker):
 
 def seed(app):
     from portal.accounts import passwords
-    from portal.accounts.models import Account, Person
+    from portal.accounts.models import Account
+    from portal.people.models import Person
     from portal.consents import service as ledger
     with app.test_request_context():
         database.connect(reuse_if_open=True)

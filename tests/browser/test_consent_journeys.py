@@ -6,7 +6,7 @@ import urllib.request
 from playwright.sync_api import expect
 
 from support import PASSWORD, text_of
-from portal.accounts.models import Person
+from portal.people.models import Person
 from portal.consents.models import ConsentEvent
 from portal.db import database
 

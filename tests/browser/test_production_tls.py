@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from support import PASSWORD, text_of
 from portal import clock
-from portal.accounts.models import Account, Person
+from portal.accounts.models import Account
+from portal.people.models import Person
 from portal.db import database
 
 NEW_PASSWORD = "sininen kattila kuussa"

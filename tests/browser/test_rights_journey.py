@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from support import PASSWORD
 from test_consent_journeys import make_member, sign_in
-from portal.accounts.models import Person
+from portal.people.models import Person
 from portal.db import database
 
 
