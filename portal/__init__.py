@@ -28,7 +28,7 @@ def create_app(overrides=None, environ=None):
 
     from . import db, form_html, htmx, i18n, limits, logs, register, web
     from . import accounts, admin, appointments, breaches, consents, imports, mail, moderation, newsletter, notice, orders, pages
-    from . import processors, retention, rights, staff
+    from . import processors, retention, rights, signup, staff
 
     logs.init_app(app)
     db.init_app(app)
@@ -40,6 +40,7 @@ def create_app(overrides=None, environ=None):
     htmx.init_app(app)
     web.init_app(app)
     accounts.init_app(app)
+    signup.init_app(app)
     mail.init_app(app)
     consents.init_app(app)
     newsletter.init_app(app)

@@ -3,16 +3,15 @@
 The language is the signed-in person's own, else the one chosen with the
 switch (kept in the session cookie), else Finnish.
 """
-from flask import Blueprint, has_request_context, redirect, request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime
 from flask_login import current_user
 
 from . import translate
+from .register import current_language
 from .translate import LANGUAGE_NAMES, LANGUAGES
-from .web import public, safe_next
 
 babel = Babel()
-bp = Blueprint("i18n", __name__)
 
 
 def select_locale():
@@ -28,29 +27,14 @@ def select_locale():
     return chosen if chosen in LANGUAGES else "fi"
 
 
-@bp.post("/language")
-@public
-def switch_language():
-    """Remember the chosen language and go back to the page."""
-    lang = request.form.get("lang")
-    if lang in LANGUAGES:
-        session["lang"] = lang
-        if current_user.is_authenticated and current_user.person.language != lang:
-            from .accounts.service import set_language
-            set_language(current_user.person, lang)
-    return redirect(safe_next(request.form.get("next")), code=303)
-
-
 def init_app(app):
-    """Set up Flask-Babel and the language switch."""
+    """Set up Flask-Babel and the language names and date filters of the templates."""
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
     translate.init_app(app)
-    app.register_blueprint(bp)
 
     @app.context_processor
     def _languages():
-        from .register import current_language
         return {"language_names": LANGUAGE_NAMES, "page_language": current_language()}
 
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short") if value else ""

@@ -10,8 +10,8 @@ from portal.config import PROJECT_ROOT
 from portal.web import CSP, public
 
 PUBLIC_ENDPOINTS = {
-    "static", "pages.home", "notice.privacy", "pages.health", "i18n.switch_language",
-    "accounts.signup", "accounts.signup_done", "accounts.verify", "accounts.resend", "accounts.login",
+    "static", "pages.home", "notice.privacy", "pages.health", "accounts.switch_language",
+    "signup.form", "signup.done", "signup.verify", "signup.resend", "accounts.login",
     "accounts.reset_request", "accounts.reset", "devmail.inbox", "devmail.message",
     # Newsletter pages for people without an account; token pages check their signed token.
     "newsletter.subscribe", "newsletter.embed", "newsletter.confirm", "newsletter.confirmed",

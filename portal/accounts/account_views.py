@@ -10,7 +10,8 @@ from flask_login import current_user
 from ..htmx import is_partial_request, redirect_to, render_page
 from ..limits import per_field
 from ..web import safe_next
-from . import bp, service
+from . import service
+from .views import bp
 from .access import fresh_password_required, login_required, me, member_required
 from .forms import ChangePasswordForm, EmailForm, PasswordConfirmForm, ProfileForm, checked_email
 from .models import LoginSession
