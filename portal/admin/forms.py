@@ -4,7 +4,7 @@ from wtforms import DateTimeLocalField, HiddenField, RadioField, SelectChoice, S
     TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..accounts.forms import plain_text, required
+from ..accounts.forms import plain_text, required, within_calendar
 from ..translate import lazy_gettext as _l
 
 TEXT_LIMIT = Length(max=2000, message=_l("Use at most 2000 characters."))
@@ -26,7 +26,7 @@ class SearchForm(FlaskForm):
                                                      ("suspended", _l("suspended")),
                                                      ("unconfirmed", _l("email not confirmed"))),
                         validate_choice=False)
-    purpose = SelectField(_l("Reachable for"), validate_choice=False)
+    purpose = SelectField(_l("Reachable for"), default="")  # choices: the register (admin.views.search_form)
     sort = SelectField(_l("Order"), choices=choices(("newest", _l("newest first")), ("email", _l("email")),
                                                     ("name", _l("name"))), validate_choice=False)
     cursor = HiddenField()
@@ -36,7 +36,7 @@ class LogForm(FlaskForm):
     kind = RadioField(_l("What"), choices=[SelectChoice("message", _l("Message")), SelectChoice("action", _l("Action"))],
                       validators=[required(_l("Choose what to record."))])
     occurred_at = DateTimeLocalField(_l("When (Finnish time)"), format="%Y-%m-%dT%H:%M",
-                                     validators=[Optional()])
+                                     validators=[Optional(), within_calendar])
     detail = StringField(_l("Subject"), [required(_l("Write a short subject.")), Length(max=200), plain_text])
     note = TextAreaField(_l("Notes"), [Optional(), TEXT_LIMIT])
 

@@ -8,15 +8,16 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, 
     TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from .. import clock
 from ..accounts.access import me
-from ..accounts.forms import plain_text, required
+from ..accounts.forms import plain_text, required, within_calendar
 from ..accounts.models import Person
 from ..appointments.service import record_appointment
 from ..htmx import redirect_to, render_page
 from ..relationship.service import to_local, to_utc
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
-from ..db import get_or_404
+from ..db import get_or_404, parse_id
 from . import service
 from .forms import BuyForm
 from .models import Product
@@ -43,7 +44,8 @@ class ProductForm(FlaskForm):
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
     price = StringField(_l("Price in euros, VAT included"), [required(_l("Give the price.")), euros])
     vat = StringField(_l("VAT rate in percent"), [required(_l("Give the VAT rate."))], default="25,5")
-    starts_at = DateTimeLocalField(_l("Webinar starts (Finnish time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    starts_at = DateTimeLocalField(_l("Webinar starts (Finnish time)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[Optional(), within_calendar])
     duration_minutes = IntegerField(_l("Length in minutes"), [Optional(), NumberRange(min=1, max=24 * 60)])
     access_link = StringField(_l("Access link on the course platform (https://…)"), [Optional(), Length(max=500)])
     active = BooleanField(_l("On sale"), default=True)
@@ -109,7 +111,7 @@ def product(product_id):
 def record(person_id):
     """Record an order for a person (a phone or an invoice order), paid or waiting for payment."""
     person, form = get_or_404(Person, person_id), BuyForm()
-    item = Product.get_or_none(Product.id == request.form.get("product", type=int))
+    item = Product.get_or_none(Product.id == request.form.get("product", type=parse_id))
     quantity = request.form.get("quantity", type=int) or 1
     if item is None or not 1 <= quantity <= 100 or not form.validate_on_submit():
         flash(_("The order was not recorded: choose a product and fill in the billing details."), "error")
@@ -131,7 +133,10 @@ def appointment(person_id):
     person, form = get_or_404(Person, person_id), request.form
     try:
         from datetime import datetime
-        starts = to_utc(datetime.strptime(form.get("starts_at", ""), "%Y-%m-%dT%H:%M"))
+        starts = datetime.strptime(form.get("starts_at", ""), "%Y-%m-%dT%H:%M")
+        if not clock.in_calendar(starts):
+            raise ValueError("a year outside the calendar")
+        starts = to_utc(starts)
         record_appointment(person, form.get("kind"), starts, form.get("type"), form.get("duration", type=int),
                            (form.get("notes") or "").strip(), me())
     except ValueError:

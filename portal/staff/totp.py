@@ -54,7 +54,7 @@ def qr_svg(uri):
 def matching_step(secret, code):
     """Return the time step at which `code` is valid (one step of drift), or None."""
     code = "".join((code or "").split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp, now = pyotp.TOTP(secret), clock.timestamp()
     for offset in (0, -1, 1):
