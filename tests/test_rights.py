@@ -51,7 +51,8 @@ def fill_every_table(app, person):
                              grants='[{"purpose": "free_materials", "wording": null}]', notice_version="x",
                              token_hash="f" * 64, expires_at=clock.now() + dt.timedelta(days=1))
         Restriction.create(person=person, reason="accuracy", lifted_at=clock.now())
-        DataRequest.create(kind="access", email=person.email, person=person, due_at=clock.now())
+        DataRequest.create(kind="access", email=person.email, person=person, due_at=clock.now(),
+                           extension_reason=f"{person.name} lähetti kirjeen, jonka liitteet tarkistamme")
         EmailToken.create(person=person, purpose="verify_email", token_hash="e" * 64, expires_at=clock.now())
         from portal.mail.service import send_mail
         send_mail(person.email, "password_changed", "x", person=person, reset_link="http://x")
@@ -61,6 +62,10 @@ def fill_every_table(app, person):
         orders.place_order(person, [(product, 1)], {"name": person.name, "street": "Katu 1", "postal_code": "00100",
                                                     "city": "Helsinki"}, False, "fi")  # unpaid: no voucher
         record_appointment(person, "visit", clock.now(), "PT", 60, "Hyvä treeni", None)
+        from portal.imports.service import store
+        store(f"email;name;consent_date;consent_source;purposes\n{person.email.upper()};{person.name};2025-03-14;"
+              f"messu;newsletter\nmuu@example.fi;Muu Ihminen;2025-03-14;messu;newsletter\n".encode(),
+              app.config["IMPORTS_DIR"])  # an upload not yet imported names them
 
 
 def exported(response):
@@ -257,6 +262,7 @@ def test_deleting_the_account_erases_everything_but_the_suppression_hash(web, ap
         assert Suppression.select().count() == 1
         request_row = DataRequest.get()
         assert request_row.email.startswith("erased:") and request_row.person_id is None
+        assert request_row.extension_reason == "" and request_row.details == ""
         assert AuditEntry.select().where(AuditEntry.action == "person_erased").count() == 1
     assert other.get("/account").status_code in (302, 303)  # every session ended
     assert Web(app).login().status_code == 422  # the account is gone
@@ -265,6 +271,11 @@ def test_deleting_the_account_erases_everything_but_the_suppression_hash(web, ap
     assert "poistimme" in text_of(notice).lower()
     with app.app_context():
         assert OutboxMessage.select().count() == 0  # the notice's row is purged once delivered
+
+    uploads = list(app.config["IMPORTS_DIR"].glob("*"))
+    assert len(uploads) == 1 and "muu@example.fi" in uploads[0].read_text()  # the others stay to be imported
+    for value in ("maija@example.fi", "Meikäläinen"):
+        assert value not in uploads[0].read_text().lower() and value not in uploads[0].read_text()
 
     if backend == "sqlite":
         with app.app_context():

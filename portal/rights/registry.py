@@ -7,7 +7,7 @@ links to a person is not covered here.
 from importlib import import_module
 
 CONCERNS = ("accounts", "consents", "newsletter", "relationship", "orders", "appointments", "rights", "mail",
-            "retention", "processors", "breaches", "staff")
+            "retention", "processors", "breaches", "staff", "imports")  # files last: they cannot roll back
 
 
 def concerns():
