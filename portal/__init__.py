@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import PROJECT_ROOT, check_overrides, load_config
+from .config import PROJECT_ROOT, check_endpoints, check_overrides, load_config
 
 csrf = CSRFProtect()
 
@@ -57,6 +57,7 @@ def create_app(overrides=None, environ=None):
     imports.init_app(app)
     breaches.init_app(app)
     pages.init_app(app)
+    check_endpoints(app.config, app.view_functions)
     from .cli import init_app as init_cli
     init_cli(app)
     return app

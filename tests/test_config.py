@@ -22,6 +22,14 @@ def start(environ, tmp_path, **overrides):
     return create_app(overrides=overrides, environ=env)
 
 
+def test_start_up_refuses_a_larger_body_limit_for_an_endpoint_that_does_not_exist(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        start({"PORTAL_ENV": "test"}, tmp_path, LARGER_BODIES={"requests.record": 6 * 1024 * 1024})
+    assert "requests.record" in error.value.message
+    app = start({"PORTAL_ENV": "test"}, tmp_path)
+    assert set(app.config["LARGER_BODIES"]) <= set(app.view_functions)  # what ships names real views
+
+
 def test_production_refuses_to_start_without_a_secret_and_says_how_to_make_one(tmp_path):
     env = {k: v for k, v in PRODUCTION.items() if k != "PORTAL_SECRET_KEY"}
     with pytest.raises(ConfigError) as error:
