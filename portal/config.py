@@ -151,7 +151,8 @@ def _secret_key(value, env, instance):
         return secrets.token_urlsafe(48)
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        from .files import private_folder
+        private_folder(instance)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
@@ -178,7 +179,8 @@ def _webhook_secret(value):
 
 def _database_url(value, instance):
     if not value:
-        instance.mkdir(parents=True, exist_ok=True)
+        from .files import private_folder
+        private_folder(instance)
         return f"sqlite:///{instance / 'portal.db'}"
     scheme = urlsplit(value).scheme
     if scheme not in ("sqlite", "postgres", "postgresql"):

@@ -107,7 +107,9 @@ def open_database(url):
     if parts.scheme == "sqlite":
         path = unquote(url[len("sqlite:///"):].split("?", 1)[0])
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            from .files import FOLDER_MODE, private_sqlite_file
+            Path(path).parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+            private_sqlite_file(Path(path))  # the database, its -wal and -shm: 0600
         return PooledSqliteDatabase(
             path, pragmas=SQLITE_PRAGMAS, max_connections=32, stale_timeout=600,
             check_same_thread=False)

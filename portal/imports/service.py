@@ -22,6 +22,7 @@ from ..accounts.forms import normalise_email
 from ..accounts.models import Person, address_hash, name_key
 from ..consents.models import Consent, ConsentEvent
 from ..db import database, insert_rows, is_postgresql
+from ..files import open_private, private_folder, write_private
 from ..register import get_register
 from ..translate import lazy_gettext as _l
 
@@ -57,12 +58,12 @@ class BadFile(ValueError):
 
 def store(upload_bytes, folder):
     """Keep an uploaded file until it is imported; return its token."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     for old in folder.glob("*.csv"):  # uploads not imported within a day are dropped
         if old.stat().st_mtime < clock.timestamp() - 24 * 3600:
             old.unlink()
     token = secrets.token_urlsafe(16)
-    (folder / f"{token}.csv").write_bytes(upload_bytes)
+    write_private(folder / f"{token}.csv", upload_bytes)
     return token
 
 
@@ -105,7 +106,7 @@ def rewrite_without(path, email):
         return True
     if removed:
         temporary = path.with_suffix(".tmp")
-        with open(temporary, "w", newline="", encoding="utf-8") as fh:
+        with open_private(temporary, "w", newline="", encoding="utf-8") as fh:
             csv.writer(fh, dialect=dialect).writerows(kept)
         os.replace(temporary, path)
     return bool(removed)

@@ -16,6 +16,7 @@ from ..accounts.models import Account, Person, digest
 from ..accounts.sessions import end_sessions
 from ..accounts.tokens import consume_token, find_token, issue_token
 from ..db import database
+from ..files import private_folder, write_private
 from ..mail.service import external_url, send_mail
 from ..newsletter.links import ClockSigner
 from ..translate import lazy_gettext as _l
@@ -225,10 +226,9 @@ def _store_attachment(request_id, data):
     kind = next((ext for magic, ext in ATTACHMENT_TYPES.items() if data.startswith(magic)), None)
     if kind is None:
         raise ValueError("not a PDF, JPEG or PNG file")
-    folder = current_app.config["REQUESTS_DIR"]
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(current_app.config["REQUESTS_DIR"])
     name = f"{request_id}-{secrets.token_hex(8)}.{kind}"
-    (folder / name).write_bytes(data)
+    write_private(folder / name, data)
     return name
 
 
