@@ -118,6 +118,7 @@ def world(app, member, admin_account=None, signed_in=None):
     from portal.notice import current_label
     from portal.orders import service as orders
     from portal.processors.service import exportable
+    from portal.rights import links as export_links
     from portal.rights import service as rights
     from portal.rights.models import DataRequest
 
@@ -150,7 +151,7 @@ def world(app, member, admin_account=None, signed_in=None):
             "staff.accept": issue_token(person, "staff_invite", data={"role": "moderator", "by": 0}),
             "rights.erase_by_link": issue_token(Person.get_by_id(leaving.person_id), "erase"),
             "rights.confirm_request": unverified,
-            "rights.request_export": rights.export_token(person),
+            "rights.request_export": export_links.export_token(person),
             "newsletter.confirm": signup,
             "newsletter.unsubscribe": links.unsubscribe_token(person, "newsletter"),
             "newsletter.material": links.material_token(person, "opas"),
@@ -159,6 +160,7 @@ def world(app, member, admin_account=None, signed_in=None):
             **{f"newsletter.{e}": links.preferences_token(person)
                for e in ("preferences", "change_preference", "erase", "stop_all")},
         }
+        tokens["rights.cancel_export"] = tokens["rights.request_export"]  # the same link's other button
         sessions = LoginSession.select().where(LoginSession.account == signed_in.id) if signed_in else []
         values = {
             "person_id": [subject.person_id], "account_id": [pending.id], "request_id": [data_request.id],

@@ -34,7 +34,7 @@ def mailed_tokens(app, member):
     from portal.imports.service import store
     from portal.newsletter import links
     from portal.newsletter.models import PendingSignup
-    from portal.rights import service as rights
+    from portal.rights import links as export_links
     from portal.rights.models import DataRequest
 
     account = member()
@@ -45,7 +45,7 @@ def mailed_tokens(app, member):
         PendingSignup.create(email="uusi@example.fi", language="fi", source_kind="form", source="newsletter",
                              grants=json.dumps([]), notice_version="x", token_hash=digest(raw_signup),
                              expires_at=clock.now() + dt.timedelta(days=1))
-        preferences = links.preferences_token(person)
+        preferences, export = links.preferences_token(person), export_links.export_token(person)
         return {
             "accounts.verify": issue_token(person, "verify_email"),
             "accounts.reset": issue_token(person, "reset_password"),
@@ -53,7 +53,8 @@ def mailed_tokens(app, member):
             "staff.accept": issue_token(person, "staff_invite", data={"role": "moderator", "by": 0}),
             "rights.erase_by_link": issue_token(person, "erase"),
             "rights.confirm_request": raw_request,
-            "rights.request_export": rights.export_token(person),
+            "rights.request_export": export,
+            "rights.cancel_export": export,
             "newsletter.confirm": raw_signup,
             "newsletter.preferences": preferences,
             "newsletter.change_preference": preferences,

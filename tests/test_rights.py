@@ -332,6 +332,55 @@ def test_access_request_is_answered_with_the_export_after_the_address_is_proven(
     assert web.get(download).status_code == 404
 
 
+def ask_for_my_data(web, mailbox, email="tilaaja@example.fi"):
+    """File an access request, confirm it from the mail, return the download link's path."""
+    web.post("/privacy/request", {"email": email, "kind": "access"})
+    web.post(path_of(link_in(mailbox.last_to(email))))
+    link = path_of(link_in(mailbox.last_to(email)))
+    assert link.startswith("/privacy/export/")
+    return link
+
+
+def test_the_download_link_works_once_and_a_newer_one_replaces_it(web, app, mailbox):
+    web.post("/subscribe/newsletter", {"email": "tilaaja@example.fi"}, csrf=False)
+    web.post(path_of(link_in(mailbox.last_to("tilaaja@example.fi"))))
+    first = ask_for_my_data(web, mailbox)
+    second = ask_for_my_data(web, mailbox)
+    replaced = web.get(first)
+    assert replaced.status_code == 404 and "uudempi" in replaced.get_data(as_text=True)
+    assert web.post(first).status_code == 404
+    assert "kerran" in text_of(mailbox.last_to("tilaaja@example.fi"))  # the mail says it works once
+    assert web.get(second).status_code == 200
+    exported(web.post(second))
+    used = web.post(second)
+    assert used.status_code == 404 and "jo käytetty" in used.get_data(as_text=True)
+    clock.travel(dt.timedelta(days=8))
+    third = ask_for_my_data(web, mailbox)
+    clock.travel(dt.timedelta(days=7, minutes=1))
+    assert "vanhentunut" in web.get(third).get_data(as_text=True)
+
+
+def test_a_download_link_one_did_not_ask_for_can_be_cancelled(web, app, mailbox, member):
+    member(email="tilaaja@example.fi")
+    link = ask_for_my_data(web, mailbox)
+    assert "Peru linkki" in web.get(link).get_data(as_text=True)
+    cancelled = web.post(f"{link}/cancel")
+    assert cancelled.status_code == 200 and "peruttu" in cancelled.get_data(as_text=True)
+    assert web.post(link).status_code == 404
+    with app.app_context():
+        assert AuditEntry.select().where(AuditEntry.action == "export_link_cancelled").count() == 1
+
+    # A member sees a link that still works on the export page and cancels it there.
+    again = ask_for_my_data(web, mailbox)
+    member_web = Web(app)
+    member_web.login("tilaaja@example.fi")
+    page = member_web.get("/account/export").get_data(as_text=True)
+    assert "toimii kerran" in page
+    assert member_web.post("/account/export/links/cancel").status_code == 303
+    assert "toimii kerran" not in member_web.get("/account/export").get_data(as_text=True)
+    assert web.post(again).status_code == 404
+
+
 def test_other_requests_wait_for_staff_with_a_due_date(web, app, mailbox):
     web.post("/privacy/request", {"email": "kirje@example.fi", "kind": "erasure", "details": "Poistakaa"})
     web.post(path_of(link_in(mailbox.last_to("kirje@example.fi"))))

@@ -165,22 +165,26 @@ def send_preferences_link(email):
                   link=external_url("newsletter.preferences", token=links.preferences_token(person)))
 
 
-def change(person, purpose, action, source_kind, source, language, reason=None):
-    """Apply one change from a preferences or consent page; return 'done', 'confirm' or 'unchanged'.
+def change(person, purpose, action, source_kind, source, language, reason=None, double_opt_in=False):
+    """Apply one change from a preferences or consent page.
 
-    A grant for an address on the suppression list is not applied at once: it
-    waits for the double opt-in link, like a form sign-up.
+    Return 'done', 'unchanged', 'confirm' (the address is on the suppression
+    list) or 'confirm_sent' (`double_opt_in`). A grant for a listed address,
+    and any grant with `double_opt_in` (the preferences page, which a link
+    opens without login), is not applied at once: it waits for the emailed
+    confirmation link, like a form sign-up. Withdrawals apply at once.
     """
     definition = get_register().purposes[purpose]
     with database.atomic():
         if action == "grant":
             sha = consents.consent_wording(purpose, language)
-            if consents.is_suppressed(person.email):
+            suppressed = consents.is_suppressed(person.email)
+            if suppressed or double_opt_in:
                 if consents.states(person).get(purpose) == "granted":
                     return "unchanged"
                 request_confirmation(person.email, person.name, language,
                                      [{"purpose": purpose, "wording": sha}], source_kind, source)
-                return "confirm"
+                return "confirm" if suppressed else "confirm_sent"
             event = consents.grant(person, purpose, source_kind, source, sha)
         elif action == "withdraw":
             sha = consents.wording(definition.if_withdrawn[language], language)

@@ -8,7 +8,6 @@ import calendar
 import datetime as dt
 import secrets
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from flask import current_app
 
 from .. import audit, clock
@@ -18,12 +17,10 @@ from ..accounts.tokens import consume_token, find_token, issue_token
 from ..db import database
 from ..files import private_folder, write_private
 from ..mail.service import external_url, send_mail
-from ..newsletter.links import ClockSigner
 from ..translate import lazy_gettext as _l
+from .links import EXPORT_LINK_DAYS, export_token
 from .models import DataRequest, Restriction
 from .registry import concerns
-
-EXPORT_LINK_DAYS = 7
 
 
 class NotNow(PermissionError):
@@ -145,24 +142,6 @@ def confirm_request(raw):
         DataRequest.update(**changes).where(DataRequest.id == request.id).execute()
         audit.record("data_request_verified", person, detail=f"request {request.id}: {request.kind}")
     return request
-
-
-def _export_serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="export", signer=ClockSigner)
-
-
-def export_token(person):
-    """Return a signed 7-day token for downloading the person's export."""
-    return _export_serializer().dumps(person.email_hash)
-
-
-def person_from_export_token(token):
-    """Return the person of an export token that is valid and unexpired, or None."""
-    try:
-        email_hash = _export_serializer().loads(token, max_age=EXPORT_LINK_DAYS * 24 * 3600)
-    except (BadSignature, SignatureExpired):
-        return None
-    return Person.get_or_none(Person.email_hash == email_hash)
 
 
 # ------------------------------------------------------------ subscribers without an account
