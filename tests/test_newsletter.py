@@ -253,6 +253,9 @@ def test_a_grant_on_the_preferences_page_waits_for_the_emailed_confirmation(web,
     with app.app_context():  # a leaked or forwarded link cannot give consent by itself
         assert {c.purpose: c.state for c in Consent.select()} == {"newsletter": "granted"}
     assert "Markkinointiviestit" in text_of(mailbox.last_to("tilaaja@example.fi"))
+    sent = len(mailbox.to("tilaaja@example.fi"))
+    web.post(f"{link}/marketing", {"action": "grant"})  # pressed again: no second mail at once
+    assert len(mailbox.to("tilaaja@example.fi")) == sent
     assert confirm(web, mailbox).status_code == 303
     granted = events(app)[-1]
     assert (granted.purpose, granted.action, granted.source_kind, granted.source) == \

@@ -27,6 +27,7 @@ from .models import PendingSignup
 
 CONFIRM_LIFETIME = dt.timedelta(hours=72)
 UNCONFIRMED_KEPT = dt.timedelta(days=7)
+RESEND_AFTER = dt.timedelta(minutes=10)  # a grant pressed again within this sends no second mail
 
 
 def form_grants(form, optional, language):
@@ -182,8 +183,9 @@ def change(person, purpose, action, source_kind, source, language, reason=None, 
             if suppressed or double_opt_in:
                 if consents.states(person).get(purpose) == "granted":
                     return "unchanged"
-                request_confirmation(person.email, person.name, language,
-                                     [{"purpose": purpose, "wording": sha}], source_kind, source)
+                if not _just_asked(person.email, purpose, source):
+                    request_confirmation(person.email, person.name, language,
+                                         [{"purpose": purpose, "wording": sha}], source_kind, source)
                 return "confirm" if suppressed else "confirm_sent"
             event = consents.grant(person, purpose, source_kind, source, sha)
         elif action == "withdraw":
@@ -197,6 +199,14 @@ def change(person, purpose, action, source_kind, source, language, reason=None, 
         else:
             raise ValueError(action)
     return "done" if event is not None else "unchanged"
+
+
+def _just_asked(email, purpose, source):
+    """Return True if the same page mailed a confirmation of `purpose` to `email` a moment ago."""
+    recent = PendingSignup.select(PendingSignup.grants).where(
+        PendingSignup.email == email, PendingSignup.source == source,
+        PendingSignup.created_at > clock.now() - RESEND_AFTER, PendingSignup.expires_at > clock.now())
+    return any(g["purpose"] == purpose for row in recent for g in json.loads(row.grants))
 
 
 def unsubscribe(person, purpose, source, text, language):
