@@ -1,4 +1,6 @@
 """`flask --app portal dev`: the web server and the mail worker in one terminal."""
+import os
+import signal
 import subprocess
 import sys
 
@@ -6,6 +8,19 @@ import click
 from flask.cli import with_appcontext
 from flask import current_app
 from werkzeug.serving import run_simple
+
+
+def _die_with_parent():
+    """In the worker: get SIGTERM when `flask dev` goes, however it goes (Linux)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _stop(signum, frame):
+    raise SystemExit(0)
 
 
 @click.command("dev")
@@ -17,8 +32,17 @@ def dev_command(host, port):
     app = current_app._get_current_object()
     if app.config["ENV_NAME"] == "production":
         raise click.ClickException("use gunicorn and `flask --app portal worker` in production.")
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "worker"])
-    click.echo(f"Portal: {app.config['BASE_URL']}/  ·  mail: {app.config['BASE_URL']}/dev/mail/  ·  Ctrl-C stops both.")
+    env = dict(os.environ)
+    if not os.environ.get("PORTAL_BASE_URL"):
+        # Links in mail follow the port this server really listens on.
+        app.config["BASE_URL"] = env["PORTAL_BASE_URL"] = f"http://{host}:{port}"
+    # SIGTERM (systemd, docker, an IDE's stop button, `make` passing it on) stops
+    # both processes, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _stop)
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "worker"], env=env,
+                              preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+    base = app.config["BASE_URL"]
+    click.echo(f"Portal: {base}/  ·  mail: {base}/dev/mail/  ·  Ctrl-C stops both.")
     try:
         # Werkzeug directly: Flask ignores app.run() inside a `flask` command.
         run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

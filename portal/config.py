@@ -7,7 +7,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REGISTER = PROJECT_ROOT / "registers" / "bloomlead.toml"
@@ -24,7 +24,8 @@ SETTINGS = [
     ("PORTAL_BASE_URL", "`http://127.0.0.1:5000`",
      "Public address used in links in mail; `https://` makes cookies `Secure`."),
     ("PORTAL_SMTP_URL", "unset: development mail",
-     "`smtp://user:pass@host:port` (STARTTLS when offered) or `smtps://…`."),
+     "`smtps://user:pass@host:465`, or `smtp://user:pass@host:587` with STARTTLS: required in production, "
+     "used when offered elsewhere; `?starttls=optional` allows a cleartext relay, `?starttls=required` insists."),
     ("PORTAL_MAIL_FROM", "`portal@localhost`", "Sender address of all mail."),
     ("PORTAL_REDIS_URL", "unset",
      "`redis://host:port/db`: the mail queue and rate limits live in Redis."),
@@ -72,6 +73,7 @@ def load_config(environ, instance_path):
         "DATABASE_URL": _database_url(environ.get("PORTAL_DATABASE_URL"), instance),
         "BASE_URL": base_url,
         "SMTP_URL": smtp_url,
+        "SMTP_STARTTLS": _smtp_starttls(smtp_url, production),
         "MAIL_FROM": _mail_from(environ.get("PORTAL_MAIL_FROM"), production, smtp_url),
         "REDIS_URL": _redis_url(environ.get("PORTAL_REDIS_URL")),
         "REGISTER_PATH": _register_path(environ.get("PORTAL_REGISTER")),
@@ -202,6 +204,20 @@ def _smtp_url(value, production):
         parts.port
     except ValueError:
         raise ConfigError("PORTAL_SMTP_URL has a port that is not a number.") from None
+    return value
+
+
+def _smtp_starttls(url, production):
+    """Return 'required' or 'optional': may an smtp:// connection go on without STARTTLS?"""
+    if not url:
+        return "optional"
+    options = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    unknown = set(options) - {"starttls"}
+    if unknown:
+        raise ConfigError(f"PORTAL_SMTP_URL has an unknown option {sorted(unknown)[0]!r}; the only one is ?starttls=.")
+    value = options.get("starttls", "required" if production else "optional")
+    if value not in ("required", "optional"):
+        raise ConfigError(f"PORTAL_SMTP_URL's starttls must be 'required' or 'optional', not {value!r}.")
     return value
 
 

@@ -203,6 +203,50 @@ def downgrade_command(target, yes):
         click.echo("nothing to revert.")
 
 
+# What the runtime role may do beyond reading, where it is less than everything:
+# the ledger, the audit log and the breach register keep their history.
+LIMITED_TABLES = {
+    "audit_entry": "SELECT, INSERT",
+    "consent_event": "SELECT, INSERT, DELETE",  # DELETE still passes the ledger's triggers
+    "breach": "SELECT, INSERT, UPDATE",
+    "breach_notice": "SELECT, INSERT, UPDATE",
+    "schema_migration": "SELECT",
+}
+
+
+def grant_statements(role, tables):
+    """Return the SQL that gives `role` exactly what the running portal needs on `tables`."""
+    quoted = '"' + role.replace('"', '""') + '"'
+    statements = [f"GRANT USAGE ON SCHEMA public TO {quoted}",
+                  f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"]
+    for table in sorted(tables):
+        statements.append(f'REVOKE ALL ON "{table}" FROM {quoted}')
+        rights = LIMITED_TABLES.get(table, "SELECT, INSERT, UPDATE, DELETE")
+        statements.append(f'GRANT {rights} ON "{table}" TO {quoted}')
+    return statements
+
+
+@db_cli.command("grant")
+@click.argument("role")
+def grant_command(role):
+    """Let ROLE run the portal on PostgreSQL without owning it (run as the owner after each upgrade).
+
+    The runtime role can read and write what the portal writes, but cannot
+    TRUNCATE or ALTER any table or drop a trigger, so the audit log and the
+    consent ledger stay append-only even for someone who holds its password.
+    """
+    if not is_postgresql():
+        raise click.ClickException("`db grant` is for PostgreSQL; SQLite has no roles.")
+    with database.connection_context():
+        owner = database.execute_sql("SELECT current_user").fetchone()[0]
+        if owner == role:
+            raise click.ClickException("run `db grant` as the owner, for another role than the owner.")
+        with database.atomic():
+            for statement in grant_statements(role, database.get_tables()):
+                database.execute_sql(statement)
+    click.echo(f"{role} may now run the portal; {owner} keeps the schema.")
+
+
 def _our_conventions(body):
     """Make a generated script follow ours: snake_case table names, no import of the app."""
     import re

@@ -24,6 +24,12 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; object-src 'none'")
 
+# Pages whose address carries a token (a `<token>` in the route). `same-origin`
+# keeps the token from ever leaving for another origin in a Referer, yet lets
+# the page's own forms send one: over https Flask-WTF refuses a POST without a
+# same-origin Referer, so `no-referrer` broke every emailed link in production.
+TOKEN_PAGE_REFERRER_POLICY = "same-origin"
+
 ERRORS = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
     403: (_l("Not allowed"), _l("You do not have permission to open this page.")),
@@ -172,7 +178,10 @@ def init_app(app):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
         headers["X-Content-Type-Options"] = "nosniff"
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if request.view_args and "token" in request.view_args:
+            headers["Referrer-Policy"] = TOKEN_PAGE_REFERRER_POLICY
+        else:
+            headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
         if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:

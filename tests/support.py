@@ -11,20 +11,63 @@ BASE_URL = "http://portal.test"
 PASSWORD = "vihreä tuoli pilvessä"  # strong enough for the rules, easy to read in tests
 
 
-class SmtpServer:
-    """aiosmtpd on a free loopback port; `messages` are parsed EmailMessages."""
+def make_certificate(folder):
+    """Write a throwaway self-signed certificate for 127.0.0.1 and localhost; return (cert, key) paths.
 
-    def __init__(self, port=None):
+    It is its own authority, so a client told to trust it (SSL_CERT_FILE) verifies
+    it as it would a real one, host name included.
+    """
+    import datetime as dt
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "portal test certificate")])
+    now = dt.datetime.now(dt.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                    x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                       critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+class SmtpServer:
+    """aiosmtpd on a free loopback port; `messages` are parsed EmailMessages.
+
+    With `certificate` (a (cert, key) pair) it offers STARTTLS and refuses mail
+    sent without it, as a real submission server does.
+    """
+
+    def __init__(self, port=None, certificate=None):
         self.port = port or free_port()
         self.messages = []
         self.controller = None
+        self.certificate = certificate
 
     @property
     def url(self):
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        options = {}
+        if self.certificate:
+            import ssl
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*map(str, self.certificate))
+            options = {"tls_context": context, "require_starttls": True}
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def stop(self):
@@ -34,6 +77,7 @@ class SmtpServer:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        message.received_over_tls = session.ssl is not None
         self.messages.append(message)
         return "250 OK"
 

@@ -101,6 +101,8 @@ def test_production_starts_with_complete_settings(tmp_path):
     ("PORTAL_BASE_URL", "http://portal.example.fi"),
     ("PORTAL_SMTP_URL", "mail.example.fi"),
     ("PORTAL_SMTP_URL", "smtp://mail.example.fi:port"),
+    ("PORTAL_SMTP_URL", "smtp://mail.example.fi:587?starttls=maybe"),
+    ("PORTAL_SMTP_URL", "smtp://mail.example.fi:587?tls=off"),
     ("PORTAL_MAIL_FROM", "not an address"),
     ("PORTAL_REDIS_URL", "localhost:6379"),
     ("PORTAL_REGISTER", "registers/missing.toml"),

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from support import PASSWORD, SmtpServer, Web, free_port, html_of, text_of
+from support import PASSWORD, SmtpServer, Web, free_port, html_of, make_certificate, text_of
 from portal import clock
 from portal.mail.models import OutboxMessage
 
@@ -79,6 +79,46 @@ def test_smtp_down_then_back_delivers_exactly_once(make_app):
         assert len(server.messages) == 1 and server.messages[0]["To"] == "maija@example.fi"
     finally:
         server.stop()
+
+
+def test_starttls_when_required_is_used_or_the_mail_waits(make_app, tmp_path, monkeypatch):
+    """smtp:// with starttls=required (production's default) never sends in cleartext: against a
+    server without STARTTLS the mail waits with the reason; against one with it, it goes encrypted."""
+    plain = SmtpServer()
+    plain.start()
+    try:
+        app = make_app(env={"PORTAL_SMTP_URL": plain.url + "?starttls=required"})
+        queue(app)
+        from portal.mail.delivery import deliver_due
+        with app.app_context():
+            assert deliver_due() == 0
+        row, = outbox(app)
+        assert row.status == "pending" and "STARTTLS" in row.last_error and not plain.messages
+    finally:
+        plain.stop()
+
+    certificate = make_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # trust the throwaway certificate
+    secure = SmtpServer(port=plain.port, certificate=certificate)
+    secure.start()
+    try:
+        with app.app_context():
+            clock.travel(dt.timedelta(seconds=2))
+            assert deliver_due() == 1
+        assert secure.messages[0].received_over_tls and secure.messages[0]["To"] == "maija@example.fi"
+    finally:
+        secure.stop()
+
+
+def test_starttls_is_required_by_default_in_production_only(make_app):
+    from portal.config import load_config
+    production = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "k" * 48,
+                  "PORTAL_BASE_URL": "https://portal.example.fi", "PORTAL_MAIL_FROM": "noreply@example.fi"}
+    for url, env, expected in [("smtp://mail.example.fi:587", production, "required"),
+                               ("smtp://127.0.0.1:25?starttls=optional", production, "optional"),
+                               ("smtp://127.0.0.1:2525", {"PORTAL_ENV": "test"}, "optional")]:
+        config = load_config({**env, "PORTAL_SMTP_URL": url}, "/tmp/portal-instance-unused")
+        assert config["SMTP_STARTTLS"] == expected, url
 
 
 def test_backoff_doubles_and_is_capped(app):

@@ -64,7 +64,7 @@ def test_nothing_is_granted_until_the_emailed_link_is_confirmed(web, app, mailbo
     link = link_to(message, "/subscribe/confirm/")
     shown = web.get(link)
     assert shown.status_code == 200 and "<form" in shown.get_data(as_text=True)  # a GET changes nothing
-    assert shown.headers["Referrer-Policy"] == "no-referrer"
+    assert shown.headers["Referrer-Policy"] == "same-origin"
     with app.app_context():
         assert Person.select().count() == 0
 

@@ -98,7 +98,7 @@ def test_reset_sets_a_new_password_ends_sessions_and_does_not_log_in(web, member
     signed_in = Web(app)
     signed_in.login()
     link = request_reset(web, mailbox)
-    assert web.get(link).headers["Referrer-Policy"] == "no-referrer"
+    assert web.get(link).headers["Referrer-Policy"] == "same-origin"
     response = web.post(link, {"password": "uusi vahva lause 42"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/login")
     assert web.get("/account").status_code == 303  # not logged in by the reset

@@ -28,7 +28,7 @@ def assert_security_headers(response, https=False):
     headers = response.headers
     assert headers["Content-Security-Policy"] == CSP
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] in ("strict-origin-when-cross-origin", "no-referrer")
+    assert headers["Referrer-Policy"] in ("strict-origin-when-cross-origin", "same-origin")
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert not [h for h in headers.keys() if h.lower().startswith("access-control-")]

@@ -16,7 +16,6 @@ from .models import LoginSession
 from .passwords import verify_password
 from .sessions import current_session, end_sessions, mark_reauthenticated
 
-TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
 
 
 @bp.get("/account")
@@ -81,7 +80,7 @@ def confirm_email_change(token):
     """Confirm a new email address from the link sent to it."""
     target = service.email_change_target(token)
     if target is None or target.person_id != current_user.person.id:
-        return render_template("accounts/email_confirm.html", valid=False), 404, TOKEN_HEADERS
+        return render_template("accounts/email_confirm.html", valid=False), 404
     if request.method == "POST":
         try:
             service.confirm_email_change(token)
@@ -91,7 +90,7 @@ def confirm_email_change(token):
             flash(_("Your email address is changed."), "success")
         return redirect_to("accounts.account")
     return render_template("accounts/email_confirm.html", valid=True, token=token,
-                           new_email=service.token_data(target)["email"]), 200, TOKEN_HEADERS
+                           new_email=service.token_data(target)["email"]), 200
 
 
 @bp.get("/account/sessions")

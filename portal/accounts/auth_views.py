@@ -19,7 +19,6 @@ from ..moderation.service import BLOCKED_DOMAIN, is_blocked as blocked_domain
 from .forms import EmailForm, LoginForm, ResetPasswordForm, signup_form
 from .sessions import end_current_session
 
-TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -68,7 +67,7 @@ def verify(token):
                 return redirect_to("accounts.account")
             return redirect_to("accounts.login")
     status = 200 if target is not None else 404
-    return render_template("accounts/verify.html", valid=target is not None, token=token), status, TOKEN_HEADERS
+    return render_template("accounts/verify.html", valid=target is not None, token=token), status
 
 
 @bp.route("/verify/resend", methods=["GET", "POST"])
@@ -146,7 +145,7 @@ def reset(token):
     """Choose a new password from a reset link; all sessions end (TOK-05)."""
     target = service.reset_target(token)
     if target is None:
-        return render_template("accounts/reset.html", valid=False, form=None), 404, TOKEN_HEADERS
+        return render_template("accounts/reset.html", valid=False, form=None), 404
     account = target.person.accounts.first()
     form = ResetPasswordForm(person=target.person, username=account.username if account else "")
     if form.validate_on_submit() and service.reset_password(token, form.password.data):
@@ -154,4 +153,4 @@ def reset(token):
         flash(_("Your password is changed and every session has ended. Log in with the new password."), "success")
         return redirect_to("accounts.login")
     status = 422 if form.errors else 200
-    return render_template("accounts/reset.html", valid=True, form=form, token=token), status, TOKEN_HEADERS
+    return render_template("accounts/reset.html", valid=True, form=form, token=token), status

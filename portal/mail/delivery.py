@@ -38,8 +38,9 @@ class Unreachable(Exception):
 class SmtpTransport:
     """Send messages over one SMTP connection, opened on first use."""
 
-    def __init__(self, url):
+    def __init__(self, url, starttls="optional"):
         parts = urlsplit(url)
+        self.starttls = starttls
         self.tls = parts.scheme == "smtps"
         self.host = parts.hostname
         self.port = parts.port or (465 if self.tls else 25)
@@ -58,6 +59,10 @@ class SmtpTransport:
                 conn.starttls(context=context)
                 conn.ehlo()
                 self.tls = True
+            elif self.starttls == "required":
+                conn.close()
+                raise smtplib.SMTPException("the SMTP server does not offer STARTTLS, which is required "
+                                            "(add ?starttls=optional to PORTAL_SMTP_URL for a cleartext relay)")
         if self.user:
             if not self.tls and not is_loopback(self.host):
                 conn.close()
@@ -103,7 +108,7 @@ class ConsoleTransport:
 def make_transport():
     """Return the transport for PORTAL_SMTP_URL (console when unset)."""
     url = current_app.config["SMTP_URL"]
-    return SmtpTransport(url) if url else ConsoleTransport()
+    return SmtpTransport(url, current_app.config["SMTP_STARTTLS"]) if url else ConsoleTransport()
 
 
 def build_message(row, content):

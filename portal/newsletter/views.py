@@ -21,7 +21,6 @@ from ..web import CSP, public
 from . import bp, links, service
 from .forms import PreferencesRequestForm, subscribe_form
 
-TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
 
 
 def form_or_404(form_key):
@@ -96,7 +95,7 @@ def confirm(token):
     status = 200 if pending is not None else 404
     titles = service.pending_titles(pending) if pending is not None else []
     return render_template("newsletter/confirm.html", pending=pending, token=token, titles=titles), \
-        status, TOKEN_HEADERS
+        status
 
 
 @bp.get("/subscribe/confirmed/<form_key>")
@@ -125,7 +124,7 @@ def link_gone(problem):
     """The page for an expired or unknown link: it offers to email a fresh preferences link."""
     page = render_template("newsletter/link_gone.html", expired=problem == links.EXPIRED,
                            form=PreferencesRequestForm(formdata=None))
-    return make_response(page, 404, TOKEN_HEADERS)
+    return make_response(page, 404)
 
 
 def person_or_gone(token):
@@ -141,7 +140,7 @@ def person_or_gone(token):
 def preferences(token):
     """Show each newsletter and marketing consent with one control, without login (30-day link)."""
     person = person_or_gone(token)
-    return render_template("newsletter/preferences.html", **preferences_context(person, token)), TOKEN_HEADERS
+    return render_template("newsletter/preferences.html", **preferences_context(person, token))
 
 
 def preferences_context(person, token):
@@ -169,7 +168,7 @@ def change_preference(token, purpose):
     flash(outcome_message(outcome, action), "success")
     if is_partial_request():
         context = preferences_context(person, token)
-        return render_template("newsletter/_preference.html", p=definition, **context), 200, TOKEN_HEADERS
+        return render_template("newsletter/_preference.html", p=definition, **context), 200
     return redirect_to(url_for("newsletter.preferences", token=token) + f"#purpose-{purpose}")
 
 
@@ -246,9 +245,9 @@ def unsubscribe(token):
         if one_click:
             return _("You are unsubscribed."), 200, {"Content-Type": "text/plain; charset=utf-8"}
         return render_template("newsletter/unsubscribe.html", done=True, purpose=definition,
-                               preferences_token=links.preferences_token(person)), 200, TOKEN_HEADERS
+                               preferences_token=links.preferences_token(person)), 200
     return render_template("newsletter/unsubscribe.html", done=False, purpose=definition,
-                           token=token), 200, TOKEN_HEADERS
+                           token=token), 200
 
 
 @bp.get("/materials/<token>")
@@ -258,11 +257,10 @@ def material(token):
     person, form_key = links.from_material(token)
     definition = get_register().forms.get(form_key) if person is not None else None
     if definition is None or not definition.get("material_file"):
-        return render_template("newsletter/material_gone.html"), 404, TOKEN_HEADERS
+        return render_template("newsletter/material_gone.html"), 404
     path = current_app.config["MATERIALS_DIR"] / definition.material_file
     if not path.is_file():
         current_app.logger.error("material file %s is missing", path)
-        return render_template("newsletter/material_gone.html", missing=True), 404, TOKEN_HEADERS
+        return render_template("newsletter/material_gone.html", missing=True), 404
     response = send_file(path, as_attachment=True, download_name=definition.material_file, max_age=0)
-    response.headers.update(TOKEN_HEADERS)
     return response

@@ -22,7 +22,6 @@ from .export import export_zip
 from .fields import NAMES, VALUES
 from .forms import DeleteForm, RequestForm, RestrictForm
 
-TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
 
 
 @bp.get("/account/data")
@@ -143,9 +142,9 @@ def confirm_request(token):
     if request.method == "POST" and pending is not None:
         done = service.confirm_request(token)
         if done is not None:
-            return render_template("rights/request_confirmed.html", data_request=done), 200, TOKEN_HEADERS
+            return render_template("rights/request_confirmed.html", data_request=done), 200
     status = 200 if pending is not None else 404
-    return render_template("rights/request_confirm.html", pending=pending, token=token), status, TOKEN_HEADERS
+    return render_template("rights/request_confirm.html", pending=pending, token=token), status
 
 
 @bp.route("/privacy/export/<token>", methods=["GET", "POST"])
@@ -154,12 +153,10 @@ def request_export(token):
     """Download the export a verified request was answered with: the link works once, for 7 days."""
     person = links.take_export(token) if request.method == "POST" else links.export_target(token)
     if person is None:
-        return render_template("rights/export_gone.html", problem=links.export_link_problem(token)), 404, \
-            TOKEN_HEADERS
+        return render_template("rights/export_gone.html", problem=links.export_link_problem(token)), 404
     if request.method == "POST":
         return download(person, person.language, _("my-data"))
-    return render_template("rights/request_export.html", token=token, days=links.EXPORT_LINK_DAYS), 200, \
-        TOKEN_HEADERS
+    return render_template("rights/request_export.html", token=token, days=links.EXPORT_LINK_DAYS), 200
 
 
 @bp.post("/privacy/export/<token>/cancel")
@@ -168,10 +165,9 @@ def cancel_export(token):
     """Cancel a download link one did not ask for (and any other still open)."""
     person = links.export_target(token)
     if person is None:
-        return render_template("rights/export_gone.html", problem=links.export_link_problem(token)), 404, \
-            TOKEN_HEADERS
+        return render_template("rights/export_gone.html", problem=links.export_link_problem(token)), 404
     links.cancel_export_links(person, by="the link")
-    return render_template("rights/export_gone.html", problem="cancelled"), 200, TOKEN_HEADERS
+    return render_template("rights/export_gone.html", problem="cancelled"), 200
 
 
 @bp.route("/privacy/erase/<token>", methods=["GET", "POST"])
@@ -180,7 +176,7 @@ def erase_by_link(token):
     """A subscriber without an account confirms deleting their data."""
     person = service.erasure_target(token)
     if request.method == "POST" and person is not None and service.erase_by_link(token):
-        return render_template("rights/erased.html"), 200, TOKEN_HEADERS
+        return render_template("rights/erased.html"), 200
     status = 200 if person is not None else 404
     return render_template("rights/erase_confirm.html", valid=person is not None, token=token), \
-        status, TOKEN_HEADERS
+        status

@@ -111,7 +111,7 @@ def accept(token):
     """Accept an invitation: choose a username and password if there is no account yet."""
     found = service.invitation(token)
     if found is None:
-        return render_template("staff/invite_gone.html"), 404, {"Referrer-Policy": "no-referrer"}
+        return render_template("staff/invite_gone.html"), 404
     person, role, account = found
     form = AcceptForm(email=person.email)
     if request.method == "POST" and (account is not None or form.validate_on_submit()):
@@ -122,4 +122,4 @@ def accept(token):
         except service.UsernameTaken:
             form.username.errors.append(_("That username is taken. Choose another one."))
     return render_page("staff/accept.html", None, 422 if form.errors else 200, form=form, role=role,
-                       account=account, token=token), {"Referrer-Policy": "no-referrer"}
+                       account=account, token=token)
