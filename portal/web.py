@@ -8,6 +8,7 @@ from functools import wraps
 
 from flask import abort, g, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from .translate import lazy_gettext as _l
@@ -17,6 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 from .db import MAX_ID
 from .htmx import is_partial_request
+from .logs import auth_event
 
 log = logging.getLogger("portal.web")
 
@@ -204,14 +206,20 @@ def init_app(app):
     def _http_error(exc):
         code = exc.code if exc.code in ERRORS else 500
         if code in (403, 429):
-            log.warning("refused %s %s with %s", request.method, request.endpoint, code,
-                        extra={"fields": {"request_id": g.get("request_id")}})
+            log_refusal(code)
         return error_response(code)
 
     @app.errorhandler(Exception)
     def _server_error(exc):
         log.exception("unhandled error", extra={"fields": {"request_id": g.get("request_id")}})
         return error_response(500)
+
+
+def log_refusal(code):
+    """Log a 403 or 429 as an auth event with the signed-in account (AC-06, LOG-01)."""
+    account_id = current_user.id if current_user.is_authenticated else None
+    auth_event("forbidden" if code == 403 else "rate_limited", "refused", account_id=account_id,
+               method=request.method, endpoint=request.endpoint, status=code, **g.get("rate_limited", {}))
 
 
 def safe_next(value, default="/"):

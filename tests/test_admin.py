@@ -111,6 +111,25 @@ def test_staff_end_a_members_sessions(app, admin, member):
     assert browser.get("/account").status_code in (302, 303)
 
 
+def test_only_an_admin_ends_a_staff_members_sessions(app, member):
+    admin, admin_web = enrolled_staff(app, member)
+    moderator, moderator_web = enrolled_staff(app, member, role="moderator")
+    other, other_web = enrolled_staff(app, member, role="moderator", email="toinen@example.fi")
+    page = moderator_web.get(f"/admin/people/{admin.person_id}").get_data(as_text=True)
+    assert "/sessions/end" not in page  # no button for what a moderator may not do
+    for target in (admin, other, moderator):
+        assert moderator_web.post(f"/admin/people/{target.person_id}/sessions/end").status_code == 403
+    assert admin_web.get("/admin").status_code == 200 and other_web.get("/admin").status_code == 200
+    with app.app_context():
+        refused = AuditEntry.select().where(AuditEntry.action == "sessions_end_refused")
+        assert [(e.actor_id, e.person_id) for e in refused.order_by(AuditEntry.id)] == \
+            [(moderator.id, admin.person_id), (moderator.id, other.person_id), (moderator.id, moderator.person_id)]
+    member_account = member(email="kohde@example.fi")
+    assert moderator_web.post(f"/admin/people/{member_account.person_id}/sessions/end").status_code == 303
+    assert admin_web.post(f"/admin/people/{other.person_id}/sessions/end").status_code == 303
+    assert other_web.get("/admin").status_code in (302, 303)
+
+
 # ------------------------------------------------------------------ moderation
 
 def test_approve_and_reject_pending_members(app, admin, member, mailbox):

@@ -156,6 +156,62 @@ def test_a_crashed_workers_claim_expires_and_the_mail_still_goes(app, mailbox):
     assert len(mailbox.deliver()) == 1
 
 
+def test_a_decision_is_made_once_and_its_mail_waits_for_smtp(make_app, member):
+    """A reset asked for while SMTP is down: the worker decides once, and the mail goes when SMTP is back."""
+    from portal.accounts.models import EmailToken
+    from portal.mail.delivery import deliver_due
+    port = free_port()
+    app = make_app(env={"PORTAL_SMTP_URL": f"smtp://127.0.0.1:{port}"})
+    member()
+    assert Web(app).post("/password/reset", {"email": "maija@example.fi"}).status_code == 303
+    with app.app_context():
+        assert deliver_due() == 0
+    row, = outbox(app)
+    assert row.template == "reset_password" and row.status == "pending" and row.attempts == 1
+    server = SmtpServer(port)
+    server.start()
+    try:
+        clock.travel(dt.timedelta(seconds=2))
+        with app.app_context():
+            assert deliver_due() == 1
+            assert deliver_due() == 0
+            assert EmailToken.select().count() == 1  # decided once: one link, the one that was mailed
+        assert [m["To"] for m in server.messages] == ["maija@example.fi"]
+    finally:
+        server.stop()
+
+
+def test_a_crashed_workers_decision_is_made_after_its_lease(app, member, mailbox):
+    member()
+    Web(app).post("/password/reset", {"email": "maija@example.fi"})
+    with app.app_context():
+        OutboxMessage.update(status="sending", lease_until=clock.now() + dt.timedelta(minutes=5)).execute()
+    assert mailbox.deliver() == []  # another worker holds it
+    clock.travel(dt.timedelta(minutes=6))
+    assert [m["To"] for m in mailbox.deliver()] == ["maija@example.fi"]
+
+
+def test_a_decision_that_fails_midway_leaves_nothing_and_is_tried_again(app, mailbox):
+    """A decider's mail and the removal of its decision are one transaction."""
+    from portal.mail.service import decide_later, register_decider, send_mail
+    tries = []
+
+    def decide(address, language):  # a decider of this test: mails, then fails on its first try
+        tries.append(address)
+        send_mail(address, "password_changed", "x", language=language, reset_link="x")
+        if len(tries) == 1:
+            raise RuntimeError("the database went away")
+    register_decider(app, "test", decide)
+    with app.test_request_context():
+        decide_later("maija@example.fi", "test", "fi")
+    assert mailbox.deliver() == []
+    row, = outbox(app)  # the mail was rolled back with the failed decision, which waits
+    assert row.template == "decide:test" and row.status == "pending" and "went away" in row.last_error
+    clock.travel(dt.timedelta(seconds=2))
+    assert [m["To"] for m in mailbox.deliver()] == ["maija@example.fi"]
+    assert [r.template for r in outbox(app)] == ["password_changed"] and len(tries) == 2
+
+
 def test_two_workers_at_once_send_each_message_once(app, smtp):
     for n in range(30):
         queue(app, to=f"person{n}@example.fi")
@@ -243,3 +299,19 @@ def test_rate_limits_live_in_redis_when_it_is_set(make_app):
     assert store.keys("LIMITS*")  # the counters are in Redis ...
     store.flushdb()
     assert web.post("/login", wrong).status_code == 422  # ... and only there
+
+
+def test_a_right_password_gives_its_count_back_in_redis_too(make_app, member):
+    """Each login attempt is counted first (atomic); a success gives it back, in Redis as in memory."""
+    url = redis_url()
+    import redis
+    redis.Redis.from_url(url).flushdb()
+    app = make_app(env={"PORTAL_REDIS_URL": url}, LOGIN_LIMIT_PER_ACCOUNT="3 per hour")
+    member(username="maija")
+    web = Web(app)
+    for _ in range(5):
+        assert web.login("maija", PASSWORD).status_code == 303
+        web.post("/logout")
+    web.token = None  # logging out ended the session and its CSRF token
+    wrong = {"login": "maija", "password": "väärä salasana tässä"}
+    assert [web.post("/login", wrong).status_code for _ in range(4)] == [422, 422, 422, 429]

@@ -136,6 +136,45 @@ def test_reset_answers_the_same_for_unknown_addresses(web, member, mailbox):
     assert mailbox.to("nobody@example.fi") == []
 
 
+def stored_rows(app):
+    """Every row of every table, as plain values."""
+    from portal.models import MODELS
+    with app.app_context():
+        return {model._meta.table_name: list(model.select().dicts()) for model in MODELS}
+
+
+def written_by(app, request):
+    """Run `request()`; return the rows it added or changed, with what always differs (ids, times) blanked."""
+    before = stored_rows(app)
+    request()
+    after, written = stored_rows(app), {}
+    for table, rows in after.items():
+        new = [row for row in rows if row not in before[table]]
+        gone = [row for row in before[table] if row not in rows]
+        if new or gone:
+            blank = {"id", "message_id", "created_at", "next_attempt_at"}
+            written[table] = [{k: ("…" if k in blank else v) for k, v in row.items()} for row in new], len(gone)
+    return written
+
+
+@pytest.mark.parametrize("path", ["/password/reset", "/verify/resend", "/preferences"])
+def test_known_and_unknown_addresses_cost_the_request_the_same_writes(web, member, app, mailbox, path):
+    """The request writes one identical queue row either way; the worker decides whether to mail."""
+    member(email="maija@example.fi", verified=False, language="en")
+    web.csrf_token()
+    known = written_by(app, lambda: web.post(path, {"email": "maija@example.fi"}))
+    unknown = written_by(app, lambda: web.post(path, {"email": "nobody@example.fi"}))
+    rows, removed = known.pop("outbox_message")
+    assert known == {} and removed == 0  # no token, no other table touched
+    assert [{**row, "to_address": "nobody@example.fi"} for row in rows] == unknown["outbox_message"][0]
+    assert rows[0]["person"] is None and rows[0]["payload"] is None
+
+    message = mailbox.last_to("maija@example.fi")  # the worker decided: the known address gets its mail
+    assert message["Content-Language"] == "en"  # in the person's own language
+    assert mailbox.to("nobody@example.fi") == []
+    assert not database_contains(app, "nobody@example.fi")  # the decision left no trace of the unknown address
+
+
 def test_tokens_are_bound_to_their_purpose(web, member, mailbox):
     member(verified=False)
     reset_link = request_reset(web, mailbox)

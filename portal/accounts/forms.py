@@ -24,15 +24,29 @@ def normalise_email(value):
     return unicodedata.normalize("NFC", (value or "").strip()).lower()
 
 
-def valid_email(form, field):
-    """Check that the field holds a plausible email address."""
-    value = normalise_email(field.data)
+def email_problem(value):
+    """Return why a normalised address is not acceptable, or None if it is."""
     if len(value) > 254:
-        raise ValidationError(_l("An email address can be at most 254 characters long."))
+        return _l("An email address can be at most 254 characters long.")
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError:
-        raise ValidationError(_l("Enter an email address in the form name@example.fi.")) from None
+        return _l("Enter an email address in the form name@example.fi.")
+    return None
+
+
+def checked_email(value):
+    """Return the address as the forms store it, or None when the forms refuse it (rate limit keys)."""
+    value = normalise_email(value)
+    return value if value and email_problem(value) is None else None
+
+
+def valid_email(form, field):
+    """Check that the field holds a plausible email address."""
+    value = normalise_email(field.data)
+    problem = email_problem(value)
+    if problem is not None:
+        raise ValidationError(problem)
     field.data = value
 
 

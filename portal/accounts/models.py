@@ -5,6 +5,7 @@ Tokens and sessions are stored only as SHA-256 digests of their secrets.
 """
 import hashlib
 import hmac
+import unicodedata
 
 from flask import current_app
 from peewee import BlobField, BooleanField, CharField, ForeignKeyField, IntegerField, TextField
@@ -21,6 +22,11 @@ PERSON_STATUSES = ("prospect", "subscriber", "member", "customer")
 def digest(secret):
     """Return the SHA-256 hex digest under which a token or session id is stored."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normal_login(identifier):
+    """Return an email or username as stored: trimmed, NFC, lower case."""
+    return unicodedata.normalize("NFC", (identifier or "").strip()).lower()
 
 
 def name_key(name):
@@ -132,7 +138,7 @@ class Account(BaseModel):
     @classmethod
     def by_login(cls, identifier):
         """Return the account whose email or username is `identifier`, or None."""
-        identifier = identifier.strip().lower()
+        identifier = normal_login(identifier)
         query = cls.select(cls, Person).join(Person)
         if "@" in identifier:
             return query.where(Person.email == identifier).first()

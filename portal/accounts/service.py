@@ -7,17 +7,27 @@ Answers never reveal whether an address is registered (AUTH-09).
 from ..translate import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import audit, clock
+from .. import audit, clock, limits
 from ..consents import service as ledger
 from ..db import database
 from ..logs import auth_event
-from ..mail.service import external_url, send_mail
+from ..mail.service import decide_later, external_url, send_mail
 from ..notice import current as current_notice, current_label
 from ..register import get_register
 from . import passwords
-from .models import Account, Person, address_hash
-from .sessions import end_sessions, start_session
+from .models import Account, Person, address_hash, normal_login
+from .sessions import end_sessions, mark_reauthenticated, start_session
 from .tokens import consume_token, find_token, issue_token, token_data, void_tokens
+
+
+# Every password check counts against the account's one limit (AUTH-08): logins,
+# re-authentication, password change and deletion alike.
+PASSWORD_LIMIT = "LOGIN_LIMIT_PER_ACCOUNT"
+
+
+# Mail that a visitor can cause to any address counts against that address's one
+# limit, shared with the public forms that mail it (no inbox gets flooded).
+ADDRESS_LIMIT = "EMAIL_LIMIT_PER_ADDRESS"
 
 
 class UsernameTaken(Exception):
@@ -37,6 +47,8 @@ def sign_up(name, email, username, password, phone, language, consents=()):
     with database.atomic():
         if Account.select().where(Account.username == username).exists():
             raise UsernameTaken(username)
+        # Whether the address is new or known, its mail is limited alike (429 past it).
+        limits.spend(ADDRESS_LIMIT, limits.field_key("email", email))
         person = Person.get_or_none(Person.email == email)
         if person is not None and person.accounts.exists():
             passwords.hash_password(password)  # same work, same time as a new account (AUTH-09)
@@ -77,13 +89,17 @@ def _mail_already_registered(person):
               reset_link=external_url("accounts.reset_request"))
 
 
-def resend_verification(email):
-    """Send a new verification link if the address has an unverified account."""
-    with database.atomic():
-        person = Person.get_or_none(Person.email == email)
-        account = person.accounts.first() if person else None
-        if account is not None and not account.is_verified:
-            _mail_verification(person, _waiting_of(person))
+def resend_verification(email, language):
+    """Queue a new verification link for the worker to decide on: the same row for every address."""
+    decide_later(email, "verify_email", language)
+
+
+def decide_verification(email, language):
+    """(Worker) Mail a new verification link if the address has an unverified account."""
+    person = Person.get_or_none(Person.email == email)
+    account = person.accounts.first() if person else None
+    if account is not None and not account.is_verified:
+        _mail_verification(person, _waiting_of(person))
 
 
 def _waiting_of(person):
@@ -135,10 +151,31 @@ def _grant_ticked_consents(person, waiting, confirmed_at):
                      network=waiting.get("network", ""), notice_version=waiting.get("notice_version"))
 
 
-def authenticate(identifier, password):
-    """Return the account if the password is right; always one argon2 verify."""
-    account = Account.by_login(identifier)
+def _throttled_verify(account, password, key):
+    """Check a password, counted against `key` before the check and given back when it is right.
+
+    Counting first makes the check and the count one step, so simultaneous
+    guesses cannot all pass; past the limit even the right password gets 429.
+    """
+    if not limits.take(PASSWORD_LIMIT, key):
+        limits.refuse(PASSWORD_LIMIT, key)
     ok = passwords.verify_password(account.password_hash if account else None, password)
+    if ok:
+        limits.give_back(PASSWORD_LIMIT, key)
+    return ok
+
+
+def authenticate(identifier, password):
+    """Return the account if the password is right; always one argon2 verify.
+
+    Failures count per account, whether its email or its username is typed; a
+    login that names no account counts under what was typed, so throttling
+    answers alike for known and unknown logins (AUTH-09).
+    """
+    typed = normal_login(identifier)
+    account = Account.by_login(typed)
+    key = limits.account_key(account.id) if account else limits.field_key("login", typed[:254])
+    ok = _throttled_verify(account, password, key)
     if not ok:
         auth_event("login", "failure", account_id=account.id if account else None)
         return None
@@ -158,17 +195,21 @@ def log_in(account, remember):
     return record
 
 
-def request_password_reset(email):
-    """Mail a reset link if the address has an account; say nothing either way."""
-    with database.atomic():
-        person = Person.get_or_none(Person.email == email)
-        account = person.accounts.first() if person else None
-        if account is None or account.state == "suspended":
-            auth_event("password_reset_request", "unknown_or_refused")
-            return
-        raw = issue_token(person, "reset_password")
-        send_mail(person.email, "reset_password", _l("Reset your password"), person=person,
-                  link=external_url("accounts.reset", token=raw), username=account.username)
+def request_password_reset(email, language):
+    """Queue a reset for the worker to decide on; the request does the same for every address (AUTH-09)."""
+    decide_later(email, "reset_password", language)
+
+
+def decide_password_reset(email, language):
+    """(Worker) Mail a reset link if the address has an account that may reset its password."""
+    person = Person.get_or_none(Person.email == email)
+    account = person.accounts.first() if person else None
+    if account is None or account.state == "suspended":
+        auth_event("password_reset_request", "unknown_or_refused")
+        return
+    raw = issue_token(person, "reset_password")
+    send_mail(person.email, "reset_password", _l("Reset your password"), person=person,
+              link=external_url("accounts.reset", token=raw), username=account.username)
     auth_event("password_reset_request", "sent", account_id=account.id)
 
 
@@ -190,21 +231,37 @@ def reset_password(raw, new_password):
             if get_register().requires_approval and account.role == "member":
                 account.state = "pending_approval"
             account.save()
-        end_sessions(account)
+        end_sessions(account, reason="password_reset")
         void_tokens(token.person, "reset_password")
         _mail_password_changed(account)
     auth_event("password_reset", "success", account_id=account.id)
     return account
 
 
+def confirm_password(account, password, action):
+    """Check the signed-in account's own password before `action`; throttled and logged like a login."""
+    if _throttled_verify(account, password, limits.account_key(account.id)):
+        return True
+    auth_event(action, "wrong_password", account_id=account.id)
+    return False
+
+
+def reauthenticate(account, password):
+    """Accept a fresh password entry for this session (SES-06); return False if it is wrong."""
+    if not confirm_password(account, password, "reauthenticate"):
+        return False
+    mark_reauthenticated()
+    auth_event("reauthenticate", "success", account_id=account.id)
+    return True
+
+
 def change_password(account, current, new_password):
     """Change the password after checking the current one; other sessions end (AUTH-07)."""
-    if not passwords.verify_password(account.password_hash, current):
-        auth_event("password_change", "wrong_password", account_id=account.id)
+    if not confirm_password(account, current, "password_change"):
         return False
     with database.atomic():
         _set_password(account, new_password)
-        end_sessions(account)
+        end_sessions(account, reason="password_change")
         void_tokens(account.person, "reset_password")
         _mail_password_changed(account)
         start_session(account)

@@ -13,7 +13,7 @@ from flask_login import LoginManager, login_user, logout_user
 
 from .. import clock
 from ..db import database
-from ..logs import coarse_network
+from ..logs import auth_event, coarse_network
 from .models import Account, LoginSession, Person, digest
 
 Timeouts = namedtuple("Timeouts", "idle absolute")
@@ -83,6 +83,8 @@ def load_account(user_id):
     if now >= record.expires_at or now - record.last_seen_at >= idle or not account.is_active:
         record.delete_instance()
         g.session_ended = True
+        reason = "expired" if now >= record.expires_at else "idle" if account.is_active else "inactive_account"
+        auth_event("session_ended", reason, account_id=account.id, session_id=record.id)
         return None
     if now - record.last_seen_at >= TOUCH_INTERVAL:
         LoginSession.update(last_seen_at=now).where(LoginSession.id == record.id).execute()
@@ -122,12 +124,22 @@ def end_current_session(language=None):
         session["lang"] = language
 
 
-def end_sessions(account, keep=None):
-    """End every session of `account` except `keep`; return how many ended."""
+def end_sessions(account, keep=None, reason="ended", **fields):
+    """End every session of `account` except `keep`; log why (and `fields`); return how many ended."""
     query = LoginSession.delete().where(LoginSession.account == account)
     if keep is not None:
         query = query.where(LoginSession.id != keep.id)
-    return query.execute()
+    count = query.execute()
+    auth_event("sessions_ended", reason, account_id=account.id, count=count, **fields)
+    return count
+
+
+def end_one_session(account, session_id):
+    """End one of the member's own sessions (never another account's: AC-03); return True if it ended."""
+    ended = LoginSession.delete().where(LoginSession.id == session_id, LoginSession.account == account).execute()
+    if ended:
+        auth_event("sessions_ended", "by_member", account_id=account.id, count=ended, session_id=session_id)
+    return bool(ended)
 
 
 def current_session():

@@ -17,7 +17,7 @@ from ..htmx import redirect_to, render_page
 from ..register import get_register
 from ..relationship.models import Interaction
 from ..rights.models import DataRequest, Restriction
-from ..staff.access import staff_required
+from ..staff.access import may_act_on, staff_required
 from ..translate import gettext as _
 from ..db import get_or_404, parse_id
 from . import bp, people
@@ -71,6 +71,7 @@ def person(person_id):
         restriction=Restriction.select().where(Restriction.person == person, Restriction.lifted_at.is_null()).first(),
         log=list(Interaction.select().where(Interaction.person == person).order_by(Interaction.occurred_at.desc())),
         trail=list(AuditEntry.select().where(AuditEntry.person_id == person.id).order_by(AuditEntry.id.desc()).limit(100)),
+        may_end_sessions=account is None or may_act_on(me(), account),
         log_form=LogForm(), reason_form=ReasonForm(), **contract_context(person))
 
 
@@ -104,11 +105,14 @@ def add_log(person_id):
 @bp.post("/admin/people/<int:person_id>/sessions/end")
 @staff_required()
 def end_person_sessions(person_id):
-    """End every session of the person's account (SES-08)."""
+    """End every session of the person's account (SES-08); only admins may end a staff member's."""
     person = get_or_404(Person, person_id)
     account = person.accounts.first()
+    if account is not None and not may_act_on(me(), account):
+        audit.record("sessions_end_refused", person, detail=f"target role: {account.role}")
+        abort(403)
     if account is not None:
-        count = end_sessions(account)
+        count = end_sessions(account, reason="by_staff", staff_id=me().id)
         audit.record("sessions_ended", person, detail=f"{count} sessions")
         flash(_("%(count)s sessions ended.", count=count), "success")
     return redirect_to(url_for("admin.person", person_id=person.id) + "#sessions")

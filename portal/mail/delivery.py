@@ -4,6 +4,10 @@ A row is claimed with a conditional update before it is sent, so two workers
 never send the same message; a crashed worker's claim expires and the message
 is tried again. Transient failures wait (doubling, capped) and retry without
 limit; only a recipient the server refuses for good marks a message failed.
+
+Decision rows (`service.decide_later`) are claimed the same way and decided
+first: the decider's mail and the removal of the decision are one
+transaction, so a decision is made once and its mail is never lost.
 """
 import datetime as dt
 import logging
@@ -14,13 +18,14 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app
+from flask import current_app, g
 
 from .. import clock
 from ..config import is_loopback
 from ..db import database
 from .crypto import unseal
 from .models import OutboxMessage
+from .service import DECISION
 
 log = logging.getLogger("portal.mail")
 LEASE = dt.timedelta(minutes=5)
@@ -151,11 +156,53 @@ def _finish(row, **changes):
     OutboxMessage.update(lease_until=None, **changes).where(OutboxMessage.id == row.id).execute()
 
 
-def deliver_due(limit=100):
-    """Send the messages that are due; return the number sent."""
+def _is_decision():
+    return OutboxMessage.template.startswith(DECISION)
+
+
+def _due_ids(kind, limit):
+    return [r.id for r in OutboxMessage.select(OutboxMessage.id).where(_due() & kind)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)]
+
+
+def decide_due(limit=100):
+    """Make the decisions that are due (each may queue mail); return how many were made."""
     with database.connection_context():
-        ids = [r.id for r in OutboxMessage.select(OutboxMessage.id).where(_due())
-               .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)]
+        decided = 0
+        for row_id in _due_ids(_is_decision(), limit):
+            if _claim(row_id):
+                decided += _decide_one(OutboxMessage.get_by_id(row_id))
+        g.pop("mail_queued", None)  # deliver_due sends what was queued; no nudge needed
+        return decided
+
+
+def _decide_one(row):
+    """Run the decider of a claimed decision row; on an error it waits and is tried again."""
+    kind = row.template[len(DECISION):]
+    decide = current_app.extensions.get("mail_deciders", {}).get(kind)
+    if decide is None:
+        _finish(row, status="failed", last_error=f"no decider for {kind}"[:300])
+        log.error("outbox %s: no decider for %s", row.id, kind)
+        return 0
+    try:
+        with database.atomic():
+            decide(row.to_address, row.language)
+            OutboxMessage.delete().where(OutboxMessage.id == row.id).execute()
+    except Exception as exc:  # the decision rolled back; the row waits for the next try
+        attempts = row.attempts + 1
+        _finish(row, status="pending", attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:300],
+                next_attempt_at=clock.now() + backoff(attempts))
+        log.exception("outbox %s: decision %s failed (attempt %s)", row.id, kind, attempts)
+        return 0
+    log.info("outbox %s decided", row.id)
+    return 1
+
+
+def deliver_due(limit=100):
+    """Make the due decisions, then send the messages that are due; return the number sent."""
+    decide_due(limit)
+    with database.connection_context():
+        ids = _due_ids(~_is_decision(), limit)
         transport, sent = make_transport(), 0
         try:
             for row_id in ids:

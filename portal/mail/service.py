@@ -2,6 +2,10 @@
 
 `send_mail` runs inside the caller's transaction, so the mail exists exactly
 when the action that caused it does. After the request the worker is nudged.
+
+`decide_later` queues a decision instead of a message: forms that must answer
+alike for every address (AUTH-09) write one identical outbox row, and the
+worker runs the registered decider, which may queue the real mail.
 """
 import uuid
 from email.utils import parseaddr
@@ -34,13 +38,38 @@ def send_mail(to, template, subject, person=None, language=None, headers=None, p
             "html": render_template(f"email/{template}.html", **context),
             "headers": headers,
         }
-    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
     row = OutboxMessage.create(
         person=person, to_address=to, template=template, language=language,
-        payload=seal(message), message_id=f"<{uuid.uuid4().hex}@{domain}>",
-        purge_after_sending=purge_after_sending)
+        payload=seal(message), message_id=new_message_id(), purge_after_sending=purge_after_sending)
     g.mail_queued = True
     return row
+
+
+def new_message_id():
+    """Return a unique Message-ID in the sender's domain."""
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+# The template of a decision row is this prefix and the decider's kind.
+DECISION = "decide:"
+
+
+def decide_later(to, kind, language):
+    """Queue the decision whether (and what) to mail `to` for the worker to make.
+
+    The row is the same whatever `to` is: no person, no token, no message,
+    so a known and an unknown address cost the request the same work.
+    """
+    row = OutboxMessage.create(person=None, to_address=to, template=DECISION + kind, language=language,
+                               payload=None, message_id=new_message_id())
+    g.mail_queued = True
+    return row
+
+
+def register_decider(app, kind, decide):
+    """Let the worker decide `kind` rows with `decide(address, language)`, which may call send_mail."""
+    app.extensions.setdefault("mail_deciders", {})[kind] = decide
 
 
 def external_url(endpoint, **values):

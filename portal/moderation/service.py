@@ -41,7 +41,7 @@ def reject(account, reason, by):
         person = account.person
         email, language = person.email, person.language
         audit.record("member_rejected", person, detail="reason given", actor=by)
-        end_sessions(account)
+        end_sessions(account, reason="rejected")
         account.delete_instance()
         keep = person.consent_events.exists()  # a subscriber stays a subscriber
         if not keep:
@@ -54,7 +54,7 @@ def suspend(account, reason, by):
     """Suspend an account: its sessions end at once and the person is told why."""
     with database.atomic():
         Account.update(state="suspended").where(Account.id == account.id).execute()
-        end_sessions(account)
+        end_sessions(account, reason="suspended")
         audit.record("account_suspended", account.person, detail="reason given", actor=by)
         send_mail(account.person.email, "account_suspended", _l("Your account is suspended"),
                   person=account.person, reason=reason)

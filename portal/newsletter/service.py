@@ -17,7 +17,7 @@ from ..consents import service as consents
 from ..consents.audience import is_reachable
 from ..consents.models import ConsentEvent
 from ..db import database
-from ..mail.service import external_url, send_mail
+from ..mail.service import decide_later, external_url, send_mail
 from ..notice import current_label
 from ..register import get_register
 from ..relationship.models import Interaction
@@ -156,14 +156,18 @@ def send_marketing(person, purpose, template, subject, similar_products=False, *
                      unsubscribe_link=unsubscribe, preferences_link=preferences, **context)
 
 
-def send_preferences_link(email):
-    """Mail the preferences link to a known address; do nothing for others (same answer)."""
-    with database.atomic():
-        person = Person.get_or_none(Person.email == email)
-        if person is None:
-            return
-        send_mail(person.email, "preferences_link", _l("Your email preferences"), person=person,
-                  link=external_url("newsletter.preferences", token=links.preferences_token(person)))
+def send_preferences_link(email, language):
+    """Queue the preferences link for the worker to decide on: the same row for every address."""
+    decide_later(email, "preferences_link", language)
+
+
+def decide_preferences_link(email, language):
+    """(Worker) Mail the preferences link to an address in the register; nothing to others."""
+    person = Person.get_or_none(Person.email == email)
+    if person is None:
+        return
+    send_mail(person.email, "preferences_link", _l("Your email preferences"), person=person,
+              link=external_url("newsletter.preferences", token=links.preferences_token(person)))
 
 
 def change(person, purpose, action, source_kind, source, language, reason=None, double_opt_in=False):

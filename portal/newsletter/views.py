@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, make_response, render_template, req
 
 from .. import csrf
 from ..htmx import is_partial_request, redirect_to, render_page
+from ..accounts.forms import checked_email
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..moderation.service import BLOCKED_DOMAIN, is_blocked
@@ -48,7 +49,7 @@ def frameable(response, definition):
 @public
 @csrf.exempt
 @per_ip("SUBSCRIBE_LIMIT_PER_IP")
-@per_field("SUBSCRIBE_LIMIT_PER_ADDRESS", "email")
+@per_field("SUBSCRIBE_LIMIT_PER_ADDRESS", "email", checked_email)
 def subscribe(form_key):
     """Show a sign-up form; on a valid post, mail the confirmation link (same answer for all)."""
     definition = form_or_404(form_key)
@@ -109,12 +110,12 @@ def confirmed(form_key):
 @bp.route("/preferences", methods=["GET", "POST"])
 @public
 @per_ip("EMAIL_LIMIT_PER_IP")
-@per_field("EMAIL_LIMIT_PER_ADDRESS", "email")
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email", checked_email)
 def preferences_request():
     """Ask for the preferences link by email; the answer is the same for every address."""
     form = PreferencesRequestForm()
     if form.validate_on_submit():
-        service.send_preferences_link(form.email.data)
+        service.send_preferences_link(form.email.data, select_locale())
         flash(_("If the address is in our register, a link to your email preferences is on its way."), "success")
         return redirect_to("newsletter.preferences_request")
     return render_page("newsletter/preferences_request.html", None, 422 if form.errors else 200, form=form)

@@ -85,7 +85,7 @@ def erase_person(person, by="self", notify=True):
         person_id, email, language = person.id, person.email, person.language
         accounts = list(Account.select().where(Account.person == person))
         for account in accounts:
-            end_sessions(account)
+            end_sessions(account, reason="erased")
         for concern in concerns():
             concern.erase(person)
         Person.delete().where(Person.id == person_id).execute()

@@ -8,11 +8,13 @@ from flask import Response, flash, render_template, request, stream_with_context
 
 from .. import audit, clock
 from ..accounts.access import fresh_password_required, me, member_required
-from ..accounts.passwords import verify_password
+from ..accounts.forms import checked_email
+from ..accounts.service import confirm_password
 from ..accounts.sessions import end_current_session
 from ..htmx import redirect_to, render_page
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
+from ..logs import auth_event
 from ..orders.service import vouchers_of
 from ..register import get_register
 from ..translate import gettext as _
@@ -99,11 +101,12 @@ def delete():
     form = DeleteForm()
     if form.validate_on_submit():
         account = me()
-        if not verify_password(account.password_hash, form.password.data):
+        if not confirm_password(account, form.password.data, "account_delete"):
             form.password.errors.append(_("The password is not right."))
         else:
             language = account.person.language
             service.erase_person(account.person, by="self")
+            auth_event("account_delete", "success", account_id=account.id)
             end_current_session(language=language)
             flash(_("Your account and your data are deleted. A confirmation is on its way to your email."),
                   "success")
@@ -116,7 +119,7 @@ def delete():
 @bp.route("/privacy/request", methods=["GET", "POST"])
 @public
 @per_ip("EMAIL_LIMIT_PER_IP")
-@per_field("EMAIL_LIMIT_PER_ADDRESS", "email")
+@per_field("EMAIL_LIMIT_PER_ADDRESS", "email", checked_email)
 def request_form():
     """Anyone can ask to use a right; the address is proven by an emailed link first."""
     form = RequestForm()

@@ -26,6 +26,11 @@ def _second_factor_gate():
     return None
 
 
+def may_act_on(actor, account):
+    """Return True if `actor` may act on `account`: admins on anyone, moderators on members only."""
+    return actor.role == "admin" or not account.is_staff
+
+
 def staff_required(*roles):
     """Allow only staff whose role is one of `roles` (both by default) and who passed TOTP."""
     roles = roles or STAFF

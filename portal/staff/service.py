@@ -7,6 +7,7 @@ from ..accounts.models import Account, Person
 from ..accounts.sessions import end_sessions
 from ..accounts.tokens import consume_token, find_token, issue_token, token_data
 from ..db import database
+from ..logs import auth_event
 from ..mail.service import external_url, send_mail
 from ..notice import current
 from ..translate import lazy_gettext as _l
@@ -49,7 +50,7 @@ class UsernameTaken(Exception):
 
 
 def accept(raw, username=None, password=None):
-    """Accept an invitation: create the account if needed and give the role. Return the account."""
+    """Accept an invitation: create the account if needed and give the role; end its sessions."""
     with database.atomic():
         token = consume_token(raw, "staff_invite")
         if token is None:
@@ -68,7 +69,11 @@ def accept(raw, username=None, password=None):
             Account.update(role=role, email_verified_at=account.email_verified_at or clock.now()) \
                 .where(Account.id == account.id).execute()
             account.role = role
+            # Member sessions (30 days when remembered) must not carry staff rights: the next
+            # login starts a staff session (15 min idle, 8 h, no "remember me"), as a role change does.
+            end_sessions(account, reason="staff_role_given")
         audit.record("staff_invitation_accepted", person, detail=f"role: {role}", actor=account)
+    auth_event("staff_invitation", "accepted", account_id=account.id, role=role)
     return account
 
 
@@ -81,7 +86,7 @@ def change_role(account, role, by):
         raise NotAllowed("last admin")
     with database.atomic():
         Account.update(role=role).where(Account.id == account.id).execute()
-        end_sessions(account)
+        end_sessions(account, reason="role_changed")
         audit.record("role_changed", account.person, detail=f"{account.role} -> {role}", actor=by)
         send_mail(account.person.email, "role_changed", _l("Your role has changed"), person=account.person,
                   role=role)

@@ -14,8 +14,10 @@ from markupsafe import Markup
 
 from .. import audit, clock
 from ..accounts.models import Account, LoginSession, digest
+from ..accounts.sessions import end_sessions
 from ..crypto import decrypt, encrypt, keyed_hash
 from ..db import database
+from ..logs import auth_event
 from ..mail.service import send_mail
 from ..register import get_register
 from ..translate import lazy_gettext as _l
@@ -81,6 +83,7 @@ def finish_enrolment(account, code, session):
     secret = secret_of(account)
     step = matching_step(secret, code) if secret and account.totp_enabled_at is None else None
     if step is None:
+        auth_event("second_factor_enrol", "failure", account_id=account.id)
         return None
     with database.atomic():
         now = clock.now()
@@ -91,6 +94,7 @@ def finish_enrolment(account, code, session):
         audit.record("second_factor_enrolled", account.person, actor=account)
         send_mail(account.person.email, "second_factor_changed", _l("Two-step verification was turned on"),
                   person=account.person, change="enrolled")
+    auth_event("second_factor_enrol", "success", account_id=account.id)
     return codes
 
 
@@ -160,11 +164,15 @@ def verify(account, code, session):
         step = matching_step(secret, code)
         if step is not None and _use_step(account, step):
             _passed(session)
+            auth_event("second_factor", "success", account_id=account.id, method="totp", session_id=session.id)
             return True
         if _use_recovery_code(account, code):
             _passed(session)
             audit.record("recovery_code_used", account.person, actor=account)
+            auth_event("second_factor", "success", account_id=account.id, method="recovery_code",
+                       session_id=session.id, recovery_codes_left=recovery_codes_left(account))
             return True
+    auth_event("second_factor", "failure", account_id=account.id, session_id=session.id)
     return False
 
 
@@ -179,7 +187,7 @@ def reset(account, by):
         Account.update(totp_secret=None, totp_enabled_at=None, totp_last_step=None) \
             .where(Account.id == account.id).execute()
         RecoveryCode.delete().where(RecoveryCode.account == account).execute()
-        LoginSession.delete().where(LoginSession.account == account).execute()
+        end_sessions(account, reason="second_factor_reset")
         audit.record("second_factor_reset", account.person, actor=by)
         send_mail(account.person.email, "second_factor_changed", _l("Two-step verification was reset"),
                   person=account.person, change="reset")
