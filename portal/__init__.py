@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import PROJECT_ROOT, check_overrides, load_config
+from .config import PROJECT_ROOT, check_endpoints, check_overrides, load_config
 
 
 def create_app(overrides=None, environ=None):
@@ -56,6 +56,7 @@ def create_app(overrides=None, environ=None):
     imports.init_app(app)
     breaches.init_app(app)
     pages.init_app(app)
+    check_endpoints(app.config, app.view_functions)
     from . import cli, migrate
     cli.init_app(app)
     migrate.init_app(app)

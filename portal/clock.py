@@ -13,11 +13,19 @@ from zoneinfo import ZoneInfo
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 _offset = dt.timedelta(0)
+# The years a date typed or sent to the portal may have. Python's calendar ends
+# at 9999, and a day, a month or a time zone added to its last day overflows.
+YEARS = range(1900, 3000)
 
 
 def now():
     """Return the current UTC time without tzinfo (as stored in the database)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + _offset
+
+
+def in_calendar(value):
+    """Return True if a date or datetime lies within the years the portal handles (YEARS)."""
+    return value.year in YEARS
 
 
 def timestamp():

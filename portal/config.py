@@ -89,8 +89,9 @@ def load_config(environ, instance_path):
         # the cookie on every request would only re-sign it.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        # Endpoints that take files: a scanned letter, a subscriber import.
-        "LARGER_BODIES": {"requests.record": 6 * 1024 * 1024, "imports.form": 20 * 1024 * 1024},
+        # Endpoints that take files: a scanned letter (the form promises 5 MB), a subscriber
+        # import. Start-up refuses an endpoint that does not exist (check_endpoints).
+        "LARGER_BODIES": {"requests.queue": 6 * 1024 * 1024, "imports.form": 20 * 1024 * 1024},
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": secure,
         "BABEL_DEFAULT_LOCALE": "fi",
@@ -116,6 +117,14 @@ def check_overrides(config):
     """Refuse settings that are only safe in tests (AUTH-02)."""
     if config["ENV_NAME"] == "production" and config["PASSWORD_HASHING"] != "rfc9106":
         raise ConfigError("production refuses test password-hashing parameters.")
+
+
+def check_endpoints(config, endpoints):
+    """Refuse settings that name a view the app does not have (checked once the routes exist)."""
+    unknown = sorted(set(config["LARGER_BODIES"]) - set(endpoints))
+    if unknown:
+        raise ConfigError(f"LARGER_BODIES names endpoints that do not exist: {', '.join(unknown)}. "
+                          "A typo here silently keeps the 1 MiB limit on an upload form.")
 
 
 def _base_url(value, production):
@@ -144,7 +153,8 @@ def _secret_key(value, env, instance):
         return secrets.token_urlsafe(48)
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        from .files import private_folder
+        private_folder(instance)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
@@ -171,7 +181,8 @@ def _webhook_secret(value):
 
 def _database_url(value, instance):
     if not value:
-        instance.mkdir(parents=True, exist_ok=True)
+        from .files import private_folder
+        private_folder(instance)
         return f"sqlite:///{instance / 'portal.db'}"
     scheme = urlsplit(value).scheme
     if scheme not in ("sqlite", "postgres", "postgresql"):

@@ -1,11 +1,13 @@
 """Encryption at rest with keys derived from the secret key, one key per purpose.
 
 Queued mail and staff TOTP secrets are stored only encrypted (Fernet), so a
-copy of the database alone reveals neither. Rotating PORTAL_SECRET_KEY makes
-them unreadable: queued mail fails, and staff enrol their authenticator again.
+copy of the database alone reveals neither; staff recovery codes only as a
+keyed hash. Rotating PORTAL_SECRET_KEY makes them unreadable: queued mail
+fails, and staff enrol their authenticator again.
 """
 import base64
 import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
@@ -19,6 +21,13 @@ def box(purpose):
         key = hashlib.sha256(f"portal {purpose} v1\0".encode() + secret.encode()).digest()
         cache[(purpose, secret)] = Fernet(base64.urlsafe_b64encode(key))
     return cache[(purpose, secret)]
+
+
+def keyed_hash(purpose, data):
+    """Return the HMAC-SHA-256 (hex) of `data` (bytes) with the key of `purpose`."""
+    secret = current_app.config["SECRET_KEY"]
+    key = hashlib.sha256(f"portal {purpose} hmac v1\0".encode() + secret.encode()).digest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
 def encrypt(purpose, data):

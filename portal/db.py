@@ -19,6 +19,9 @@ from .config import PROJECT_ROOT
 
 database = DatabaseProxy()
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+# Row ids are 32-bit on PostgreSQL (serial); SQLite's are wider, but an id past
+# this range names no row on either, and past 2**63 SQLite cannot even compare it.
+MAX_ID = 2**31 - 1
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -53,10 +56,22 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+def parse_id(value):
+    """Return `value` as a row id (ASCII digits, 1 to MAX_ID), or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value <= MAX_ID else None
+    text = value.strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def get_or_404(model, row_id):
     """Return the row of `model` with this id, or answer 404 (a view helper)."""
     from flask import abort
-    row = model.get_or_none(model.id == row_id)
+    row_id = parse_id(row_id)
+    row = model.get_or_none(model.id == row_id) if row_id is not None else None
     if row is None:
         abort(404)
     return row
@@ -90,7 +105,9 @@ def open_database(url):
     if parts.scheme == "sqlite":
         path = unquote(url[len("sqlite:///"):].split("?", 1)[0])
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            from .files import FOLDER_MODE, private_sqlite_file
+            Path(path).parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+            private_sqlite_file(Path(path))  # the database, its -wal and -shm: 0600
         return PooledSqliteDatabase(
             path, pragmas=SQLITE_PRAGMAS, max_connections=32, stale_timeout=600,
             check_same_thread=False)

@@ -2,7 +2,8 @@
 
 Auth events go through `auth_event` (LOG-01). Access logs of the development
 server and gunicorn pass `RedactTokens`, so links from emails never leave
-their tokens in a log file (TOK-07, LOG-02).
+their tokens in a log file (TOK-07, LOG-02): not in the path, not in a query
+string (`?next=/privacy/export/...`, encoded or not) and not in the Referer.
 """
 import json
 import logging
@@ -13,8 +14,14 @@ import datetime as dt
 
 from flask import g, has_request_context, request
 
-# A path segment this long is a token from an email link, never a real page.
-TOKEN_SEGMENT = re.compile(r"/[A-Za-z0-9_\-]{32,}")
+# The path and query of a URL in a log line: a request line's target, a Referer.
+URL_PATH = re.compile(r"(?:https?://[^\s\"'/]+)?(/[^\s\"']*)")
+# A run this long of URL-safe characters in a path or query is a token, never a
+# page: secrets.token_urlsafe(32) and itsdangerous's signed tokens (payload,
+# timestamp and signature joined by dots, a compressed one starting with a dot)
+# are 40 or more; the shortest we issue, an upload's token_urlsafe(16), is 22.
+# Outside "/?&=%" there is nothing else this long in our URLs.
+TOKEN = re.compile(r"[A-Za-z0-9_\-.]{22,}")
 auth_log = logging.getLogger("portal.auth")
 
 
@@ -35,19 +42,22 @@ class JsonFormatter(logging.Formatter):
 
 
 class RedactTokens(logging.Filter):
-    """Replace token-like path segments in a log line with '/[redacted]'."""
+    """Replace tokens in the URLs of a log line (path, query, Referer) with '[redacted]'."""
 
     def filter(self, record):
         message = record.getMessage()
-        cleaned = TOKEN_SEGMENT.sub("/[redacted]", message)
+        cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
         return True
 
 
 def redact(text):
-    """Return `text` with token-like path segments removed."""
-    return TOKEN_SEGMENT.sub("/[redacted]", text)
+    """Return `text` with every token in the path or query of its URLs replaced by '[redacted]'."""
+    def clean(match):
+        host = match.group(0)[:match.start(1) - match.start(0)]
+        return host + TOKEN.sub("[redacted]", match.group(1))
+    return URL_PATH.sub(clean, text)
 
 
 def coarse_network(address):

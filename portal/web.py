@@ -14,7 +14,9 @@ from itsdangerous.encoding import base64_encode
 from .translate import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
+from .db import MAX_ID
 from .htmx import is_partial_request
 from .logs import auth_event
 
@@ -117,11 +119,38 @@ class CookieSessions(SecureCookieSessionInterface):
         return cached
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in our routes: a row id, 1 to the database's largest (a larger one is 404)."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def has_nul(request):
+    """Return True if a NUL byte is anywhere in the URL, a header or a form value.
+
+    PostgreSQL refuses NUL in text, and no person types one: refusing it here
+    once is simpler than checking every column. A urlencoded body is read into
+    the cache first, so a view that reads the raw body (the payment webhook)
+    still gets it; uploaded files are not looked at.
+    """
+    if "\x00" in request.path or any("\x00" in value for value in request.headers.values()):
+        return True
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        return True
+    if request.mimetype == "application/x-www-form-urlencoded":
+        request.get_data(cache=True)
+    elif request.mimetype != "multipart/form-data":
+        return False
+    return any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True))
+
+
 def init_app(app):
     """Install the header hook, error handlers and the deny-by-default check."""
     https = app.config["SESSION_COOKIE_SECURE"]
     app.jinja_env.globals["url_for"] = cached_url_for
     app.session_interface = CookieSessions()
+    app.url_map.converters["int"] = IdConverter  # routes added from here on (all but /language)
 
     def _body_limit():
         # Runs before CSRFProtect reads the form: a few views (a scanned letter,
@@ -130,7 +159,15 @@ def init_app(app):
         if larger:
             request.max_content_length = larger
 
+    def _refuse_nul():
+        if has_nul(request):
+            return error_response(400, _l("Bad request"), _l("What you sent contains a character that cannot be "
+                                                              "used (a NUL byte). Remove it and try again."))
+
+    # The body limit first, then NUL (before CSRFProtect reads the form, so that
+    # a NUL is a 400 of its own, never a database error in a view).
     app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)
+    app.before_request_funcs[None].insert(1, _refuse_nul)
 
     @app.before_request
     def _deny_by_default():

@@ -213,6 +213,22 @@ def test_written_request_is_recorded_with_its_scan_and_due_date(app, admin, mail
     assert bad.status_code == 422
 
 
+def test_a_scanned_letter_up_to_the_promised_5_mb_is_accepted(app, admin):
+    _, web = admin
+    letter = b"%PDF-1.4 " + b"s" * (4 * 1024 * 1024)  # over MAX_CONTENT_LENGTH (1 MiB), under 5 MB
+
+    def send(data):
+        return web.post("/admin/requests", {"email": "kirje@example.fi", "kind": "access", "channel": "letter",
+                                            "received": "2026-11-02", "scan": (io.BytesIO(data), "kirje.pdf")},
+                        content_type="multipart/form-data")
+    assert send(letter).status_code == 303
+    with app.app_context():
+        row = DataRequest.get()
+    assert web.get(f"/admin/requests/{row.id}/scan").data == letter
+    assert send(letter + b"s" * (1024 * 1024)).status_code == 422  # over 5 MB: said so on the form
+    assert send(letter * 2).status_code == 413  # over the endpoint's own limit
+
+
 def test_extension_only_before_the_first_month_ends_and_with_a_message(app, admin, mailbox):
     _, web = admin
     web.post("/privacy/request", {"email": "odottava@example.fi", "kind": "erasure"})

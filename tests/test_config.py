@@ -1,4 +1,5 @@
 """Settings come from the environment; a wrong one stops start-up naming the variable."""
+import os
 import re
 import stat
 
@@ -20,6 +21,65 @@ def start(environ, tmp_path, **overrides):
     env = {"PORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
            "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", **environ}
     return create_app(overrides=overrides, environ=env)
+
+
+def test_the_instance_folder_and_the_files_with_personal_data_are_private(make_app, tmp_path):
+    """Folders 0700 and files 0600, even with the most open umask: the database and its
+    -wal and -shm, the mail queue, a scanned letter and a waiting import."""
+    import io
+    from pathlib import Path
+    from staff_support import enrolled_staff
+    from support import PASSWORD
+    from portal import clock
+    from portal.accounts import passwords
+    from portal.accounts.models import Account
+    from portal.people.models import Person
+
+    def member(email, role, name):
+        with app.test_request_context():
+            person = Person.create(email=email, name=name, source="test", status="member")
+            return Account.create(person=person, username=role, role=role, email_verified_at=clock.now(),
+                                  password_hash=passwords.hash_password(PASSWORD))
+
+    umask = os.umask(0)
+    try:
+        app = make_app(env={"PORTAL_DATABASE_URL": ""})  # the default: SQLite in the instance folder
+        assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+        _, web = enrolled_staff(app, member)
+        letter = web.post("/admin/requests", {"email": "kirje@example.fi", "kind": "access", "channel": "letter",
+                                              "received": "2026-11-02", "scan": (io.BytesIO(b"%PDF-1.4 x"), "k.pdf")},
+                          content_type="multipart/form-data")
+        upload = web.post("/admin/import", {"file": (io.BytesIO(b"email,consent_date,consent_source,purposes\n"
+                                                                b"a@example.fi,2025-01-01,messu,newsletter\n"), "a.csv")},
+                          content_type="multipart/form-data")
+        assert letter.status_code == 303 and upload.status_code == 200
+    finally:
+        os.umask(umask)
+    instance = Path(app.instance_path)
+    folders = [instance, instance / "requests", instance / "imports"]
+    files = [instance / name for name in ("portal.db", "portal.db-wal", "portal.db-shm", "queue.db")]
+    files += [*(instance / "requests").iterdir(), *(instance / "imports").iterdir()]
+    assert len(files) == 6 and all(f.exists() for f in files)
+    assert {str(f): oct(stat.S_IMODE(f.stat().st_mode)) for f in folders} == {str(f): "0o700" for f in folders}
+    assert {str(f): oct(stat.S_IMODE(f.stat().st_mode)) for f in files} == {str(f): "0o600" for f in files}
+
+
+def test_an_older_deployments_open_database_and_instance_folder_are_tightened(tmp_path):
+    instance, database = tmp_path / "instance", tmp_path / "instance" / "portal.db"
+    instance.mkdir(mode=0o755)
+    database.write_bytes(b"")
+    for path, mode in ((instance, 0o755), (database, 0o644)):
+        os.chmod(path, mode)
+    start({"PORTAL_ENV": "test", "PORTAL_DATABASE_URL": f"sqlite:///{database}"}, tmp_path)
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700 and stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_start_up_refuses_a_larger_body_limit_for_an_endpoint_that_does_not_exist(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        start({"PORTAL_ENV": "test"}, tmp_path, LARGER_BODIES={"requests.record": 6 * 1024 * 1024})
+    assert "requests.record" in error.value.message
+    app = start({"PORTAL_ENV": "test"}, tmp_path)
+    assert set(app.config["LARGER_BODIES"]) <= set(app.view_functions)  # what ships names real views
 
 
 def test_production_refuses_to_start_without_a_secret_and_says_how_to_make_one(tmp_path):

@@ -246,6 +246,78 @@ def test_preferences_from_the_email_change_one_consent_without_login(web, app, m
     assert web.get("/preferences/not-a-real-token").status_code == 404
 
 
+def test_a_grant_on_the_preferences_page_waits_for_the_emailed_confirmation(web, app, mailbox):
+    link = link_to(subscribed(web, mailbox, app), "/preferences/")
+    response = web.post(f"{link}/marketing", {"action": "grant"}, htmx=True)
+    assert response.status_code == 200 and "vahvistuslinkin" in response.get_data(as_text=True)
+    with app.app_context():  # a leaked or forwarded link cannot give consent by itself
+        assert {c.purpose: c.state for c in Consent.select()} == {"newsletter": "granted"}
+    assert "Markkinointiviestit" in text_of(mailbox.last_to("tilaaja@example.fi"))
+    sent = len(mailbox.to("tilaaja@example.fi"))
+    web.post(f"{link}/marketing", {"action": "grant"})  # pressed again: no second mail at once
+    assert len(mailbox.to("tilaaja@example.fi")) == sent
+    assert confirm(web, mailbox).status_code == 303
+    granted = events(app)[-1]
+    assert (granted.purpose, granted.action, granted.source_kind, granted.source) == \
+        ("marketing", "granted", "link", "preferences")
+    assert granted.confirmed_at is not None
+    assert web.post(f"{link}/marketing", {"action": "withdraw"}).status_code == 303  # withdrawing: at once
+    with app.app_context():
+        assert Consent.get(Consent.purpose == "marketing").state == "withdrawn"
+
+
+def test_preferences_links_expire_after_30_days_and_offer_a_fresh_one(web, app, mailbox):
+    link = link_to(subscribed(web, mailbox, app), "/preferences/")
+    clock.travel(dt.timedelta(days=29))
+    assert web.get(link).status_code == 200
+    clock.travel(dt.timedelta(days=1, minutes=1))
+    gone = web.get(link)
+    page = gone.get_data(as_text=True)
+    assert gone.status_code == 404 and "vanhentunut" in page and 'action="/preferences"' in page
+    assert web.post(f"{link}/newsletter", {"action": "withdraw"}).status_code == 404
+    with app.app_context():
+        assert Consent.get().state == "granted"  # an expired link changes nothing
+    assert web.post("/preferences", {"email": "tilaaja@example.fi"}).status_code == 303  # the page's form
+    fresh = link_to(mailbox.last_to("tilaaja@example.fi"), "/preferences/")
+    assert fresh != link and web.get(fresh).status_code == 200
+    assert "30 päivää" in text_of(mailbox.last_to("tilaaja@example.fi"))
+
+
+def test_unsubscribe_links_work_for_a_year(web, app, mailbox):
+    welcome = subscribed(web, mailbox, app)
+    target = path_of(welcome["List-Unsubscribe"].strip("<>"))
+    assert target == link_to(welcome, "/unsubscribe/")  # the footer's link is the same one
+    mail_client = app.test_client(use_cookies=False)
+    clock.travel(dt.timedelta(days=364))
+    assert mail_client.get(target).status_code == 200
+    clock.travel(dt.timedelta(days=2))
+    answer = mail_client.post(target, data={"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 404 and "vanhentunut" in answer.get_data(as_text=True)
+    page = mail_client.get(target)
+    assert page.status_code == 404 and 'action="/preferences"' in page.get_data(as_text=True)
+    with app.app_context():
+        assert Consent.get().state == "granted"
+
+
+def test_unsubscribe_links_mailed_before_they_had_a_timestamp_still_work_for_now(web, app, mailbox):
+    from itsdangerous import URLSafeSerializer
+    from portal.newsletter.links import UNTIMED_UNSUBSCRIBE_UNTIL
+    subscribed(web, mailbox, app)
+    with app.app_context():
+        person = Person.get()
+    old = URLSafeSerializer(app.config["SECRET_KEY"], salt="unsubscribe")
+    untimed = old.dumps([person.email_hash, "newsletter"])
+    old_preferences = URLSafeSerializer(app.config["SECRET_KEY"], salt="preferences").dumps(person.email_hash)
+    assert web.get(f"/preferences/{old_preferences}").status_code == 404  # these never expired: gone now
+    mail_client = app.test_client(use_cookies=False)
+    clock.travel(UNTIMED_UNSUBSCRIBE_UNTIL - clock.now() + dt.timedelta(minutes=1))
+    assert mail_client.get(f"/unsubscribe/{untimed}").status_code == 404  # after the grace year
+    clock.reset()
+    assert mail_client.post(f"/unsubscribe/{untimed}", data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    with app.app_context():
+        assert Consent.get().state == "withdrawn"
+
+
 def test_unsubscribe_from_everything_objects_to_all_marketing(web, app, mailbox):
     link = link_to(subscribed(web, mailbox, app, purpose_tracking="y"), "/preferences/")
     assert web.post(f"{link}/stop").status_code == 303

@@ -434,6 +434,49 @@ def test_a_provider_order_records_no_marketing_basis_when_the_refusal_was_not_of
         assert ConsentEvent.select().count() == 0
 
 
+def test_order_completed_for_an_existing_order_must_match_it(app, web, signed_in, webinar, member):
+    reference = buy(web, webinar)
+    with app.app_context():
+        other = service.save_product(name="Opas", price_cents=100, vat_rate_bp=2550)
+    cheap = [{"amount": 100, "product_id": other.id},  # another product at its price
+             {"amount": 4990, "currency": "SEK"}, {"amount": 9980, "quantity": 2}, {"amount": 1}]
+    for number, changes in enumerate(cheap):
+        body = json.loads(provider_order(reference=reference, event_id=f"evt_x{number}", product_id=webinar.id))
+        body.update({k: v for k, v in changes.items() if k in ("amount", "currency")})
+        body["items"] = [{"product": changes.get("product_id", webinar.id), "quantity": changes.get("quantity", 1)}]
+        response = post_webhook(app, json.dumps(body).encode())
+        assert response.status_code == 400, changes
+        assert "match" in response.json["error"]
+    with app.app_context():
+        order = Order.get(Order.reference == reference)
+        assert order.status == "pending" and Invoice.select().count() == 0 and PaymentEvent.select().count() == 0
+    matching = post_webhook(app, provider_order(reference=reference, event_id="evt_ok", product_id=webinar.id))
+    assert matching.status_code == 200 and matching.json["outcome"] == "paid"
+    with app.app_context():
+        order = Order.get(Order.reference == reference)
+        assert order.status == "paid" and order.person_id == signed_in.person_id  # still the member's order
+        assert Invoice.select().count() == 1
+
+
+@pytest.mark.parametrize("field, value", [
+    ("order", "x\u0000"), ("customer.name", "Kaija\u0000"), ("billing.street", "x" * 5000),
+    ("items.0.product", 99999999999999999999), ("items.0.product", "1"), ("items.0.product", None),
+    ("items.0.quantity", 2**40), ("amount", 2**70), ("billing.name", "K" * 101), ("billing.country", 1),
+    ("customer.name", ["Kaija"]),
+])
+def test_a_signed_event_with_malformed_values_is_refused_without_a_trace(app, webinar, field, value):
+    body = json.loads(provider_order(product_id=webinar.id))
+    *path, last = field.split(".")
+    holder = body
+    for key in path:
+        holder = holder[int(key)] if isinstance(holder, list) else holder[key]
+    holder[int(last) if isinstance(holder, list) else last] = value
+    response = post_webhook(app, json.dumps(body).encode())
+    assert response.status_code == 400, response.get_data(as_text=True)
+    with app.app_context():
+        assert Order.select().count() == 0 and Person.select().count() == 0 and PaymentEvent.select().count() == 0
+
+
 @pytest.mark.parametrize("changes", [{"amount": 100}, {"product_id": 999}, {"email": "ei-osoite"}])
 def test_a_provider_order_that_does_not_add_up_is_refused_and_nothing_stays(app, webinar, changes):
     body = provider_order(**{"product_id": webinar.id, **changes})

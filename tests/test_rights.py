@@ -54,7 +54,8 @@ def fill_every_table(app, person):
                              grants='[{"purpose": "free_materials", "wording": null}]', notice_version="x",
                              token_hash="f" * 64, expires_at=clock.now() + dt.timedelta(days=1))
         Restriction.create(person=person, reason="accuracy", lifted_at=clock.now())
-        DataRequest.create(kind="access", email=person.email, person=person, due_at=clock.now())
+        DataRequest.create(kind="access", email=person.email, person=person, due_at=clock.now(),
+                           extension_reason=f"{person.name} lähetti kirjeen, jonka liitteet tarkistamme")
         EmailToken.create(person=person, purpose="verify_email", token_hash="e" * 64, expires_at=clock.now())
         from portal.mail.service import send_mail
         send_mail(person.email, "password_changed", "x", person=person, reset_link="http://x")
@@ -64,6 +65,10 @@ def fill_every_table(app, person):
         orders.place_order(person, [(product, 1)], {"name": person.name, "street": "Katu 1", "postal_code": "00100",
                                                     "city": "Helsinki"}, False, "fi")  # unpaid: no voucher
         record_appointment(person, "visit", clock.now(), "PT", 60, "Hyvä treeni", None)
+        from portal.imports.service import store
+        store(f"email;name;consent_date;consent_source;purposes\n{person.email.upper()};{person.name};2025-03-14;"
+              f"messu;newsletter\nmuu@example.fi;Muu Ihminen;2025-03-14;messu;newsletter\n".encode(),
+              app.config["IMPORTS_DIR"])  # an upload not yet imported names them
 
 
 def exported(response):
@@ -264,6 +269,7 @@ def test_deleting_the_account_erases_everything_but_the_suppression_hash(web, ap
         assert Suppression.select().count() == 1
         request_row = DataRequest.get()
         assert request_row.email.startswith("erased:") and request_row.person_id is None
+        assert request_row.extension_reason == "" and request_row.details == ""
         assert AuditEntry.select().where(AuditEntry.action == "person_erased").count() == 1
     assert other.get("/account").status_code in (302, 303)  # every session ended
     assert Web(app).login().status_code == 422  # the account is gone
@@ -272,6 +278,11 @@ def test_deleting_the_account_erases_everything_but_the_suppression_hash(web, ap
     assert "poistimme" in text_of(notice).lower()
     with app.app_context():
         assert OutboxMessage.select().count() == 0  # the notice's row is purged once delivered
+
+    uploads = list(app.config["IMPORTS_DIR"].glob("*"))
+    assert len(uploads) == 1 and "muu@example.fi" in uploads[0].read_text()  # the others stay to be imported
+    for value in ("maija@example.fi", "Meikäläinen"):
+        assert value not in uploads[0].read_text().lower() and value not in uploads[0].read_text()
 
     if backend == "sqlite":
         with app.app_context():
@@ -326,6 +337,55 @@ def test_access_request_is_answered_with_the_export_after_the_address_is_proven(
         "ei ole" in text_of(mailbox.last_to("tuntematon@example.fi")).lower()
     clock.travel(dt.timedelta(days=7, minutes=1))
     assert web.get(download).status_code == 404
+
+
+def ask_for_my_data(web, mailbox, email="tilaaja@example.fi"):
+    """File an access request, confirm it from the mail, return the download link's path."""
+    web.post("/privacy/request", {"email": email, "kind": "access"})
+    web.post(path_of(link_in(mailbox.last_to(email))))
+    link = path_of(link_in(mailbox.last_to(email)))
+    assert link.startswith("/privacy/export/")
+    return link
+
+
+def test_the_download_link_works_once_and_a_newer_one_replaces_it(web, app, mailbox):
+    web.post("/subscribe/newsletter", {"email": "tilaaja@example.fi"}, csrf=False)
+    web.post(path_of(link_in(mailbox.last_to("tilaaja@example.fi"))))
+    first = ask_for_my_data(web, mailbox)
+    second = ask_for_my_data(web, mailbox)
+    replaced = web.get(first)
+    assert replaced.status_code == 404 and "uudempi" in replaced.get_data(as_text=True)
+    assert web.post(first).status_code == 404
+    assert "kerran" in text_of(mailbox.last_to("tilaaja@example.fi"))  # the mail says it works once
+    assert web.get(second).status_code == 200
+    exported(web.post(second))
+    used = web.post(second)
+    assert used.status_code == 404 and "jo käytetty" in used.get_data(as_text=True)
+    clock.travel(dt.timedelta(days=8))
+    third = ask_for_my_data(web, mailbox)
+    clock.travel(dt.timedelta(days=7, minutes=1))
+    assert "vanhentunut" in web.get(third).get_data(as_text=True)
+
+
+def test_a_download_link_one_did_not_ask_for_can_be_cancelled(web, app, mailbox, member):
+    member(email="tilaaja@example.fi")
+    link = ask_for_my_data(web, mailbox)
+    assert "Peru linkki" in web.get(link).get_data(as_text=True)
+    cancelled = web.post(f"{link}/cancel")
+    assert cancelled.status_code == 200 and "peruttu" in cancelled.get_data(as_text=True)
+    assert web.post(link).status_code == 404
+    with app.app_context():
+        assert AuditEntry.select().where(AuditEntry.action == "export_link_cancelled").count() == 1
+
+    # A member sees a link that still works on the export page and cancels it there.
+    again = ask_for_my_data(web, mailbox)
+    member_web = Web(app)
+    member_web.login("tilaaja@example.fi")
+    page = member_web.get("/account/export").get_data(as_text=True)
+    assert "toimii kerran" in page
+    assert member_web.post("/account/export/links/cancel").status_code == 303
+    assert "toimii kerran" not in member_web.get("/account/export").get_data(as_text=True)
+    assert web.post(again).status_code == 404
 
 
 def test_other_requests_wait_for_staff_with_a_due_date(web, app, mailbox):

@@ -57,12 +57,58 @@ def test_staff_must_enrol_an_authenticator_before_any_staff_page(app, web, membe
     assert secret.encode() not in stored  # kept encrypted
     assert web.post("/admin/2fa/enrol", {"code": "000000"}).status_code == 422
     done = web.post("/admin/2fa/enrol", {"code": pyotp.TOTP(secret).at(clock.timestamp())})
-    codes = re.findall(r"<li><code>([0-9a-f]{6}-[0-9a-f]{6})</code></li>", done.get_data(as_text=True))
+    codes = re.findall(r"<li><code>([0-9a-z-]+)</code></li>", done.get_data(as_text=True))
     assert done.status_code == 200 and len(set(codes)) == 10
     assert web.get("/admin/people").status_code == 200
     with app.app_context():
         assert RecoveryCode.select().count() == 10
         assert AuditEntry.select().where(AuditEntry.action == "second_factor_enrolled").exists()
+
+
+def test_recovery_codes_have_120_bits_in_groups_and_are_stored_keyed_and_salted(app, member):
+    from portal.accounts.models import digest
+    account, _ = enrolled_staff(app, member)
+    with app.test_request_context():
+        from portal.staff.totp import RECOVERY_ALPHABET, _new_recovery_codes
+        codes = _new_recovery_codes(Account.get_by_id(account.id))
+        rows = list(RecoveryCode.select())
+    for code in codes:  # six groups of four from a 32-letter alphabet: 24 x 5 = 120 bits
+        groups = code.split("-")
+        assert len(groups) == 6 and all(len(g) == 4 and set(g) <= set(RECOVERY_ALPHABET) for g in groups)
+    assert len(RECOVERY_ALPHABET) == 32 and not set("ilou") & set(RECOVERY_ALPHABET)
+    assert len({r.salt for r in rows}) == 10 and all(len(r.salt) == 32 for r in rows)
+    stored = {r.code_hash for r in rows}
+    for code in codes:  # neither the code nor its plain digest is kept
+        assert not stored & {code, digest(code), digest(code.replace("-", ""))}
+    typed = codes[3].upper().replace("-", " ").replace("0", "O").replace("1", "l")  # as read off paper
+    web = Web(app)
+    web.login("admin@example.fi", PASSWORD)
+    assert web.post("/admin/2fa", {"code": typed}).status_code == 303
+    again = Web(app)
+    again.login("admin@example.fi", PASSWORD)
+    assert again.post("/admin/2fa", {"code": codes[3]}).status_code == 422  # once only
+
+
+def test_recovery_codes_from_before_keep_working_once_keyed_after_db_upgrade(app, member):
+    from portal.accounts.models import digest
+    account, _ = enrolled_staff(app, member)
+    with app.app_context():
+        for code in ("a1b2c3-d4e5f6", "0f0f0f-123456"):  # how they were made and kept: 48 bits, bare SHA-256
+            RecoveryCode.create(account=account.id, code_hash=digest(code))
+    first = Web(app)
+    first.login("admin@example.fi", PASSWORD)
+    assert first.post("/admin/2fa", {"code": "A1B2C3-D4E5F6"}).status_code == 303  # not yet wrapped: as before
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        kept = RecoveryCode.get(RecoveryCode.used_at.is_null())
+        assert kept.salt and kept.code_hash != digest("0f0f0f-123456")  # keyed and salted now
+    second = Web(app)
+    second.login("admin@example.fi", PASSWORD)
+    assert second.post("/admin/2fa", {"code": "0f0f0f-123456"}).status_code == 303
+    third = Web(app)
+    third.login("admin@example.fi", PASSWORD)
+    assert third.post("/admin/2fa", {"code": "0f0f0f-123456"}).status_code == 422
 
 
 def test_a_code_works_once_and_recovery_codes_work_once(app, member):

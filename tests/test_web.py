@@ -18,7 +18,7 @@ PUBLIC_ENDPOINTS = {
     "newsletter.preferences_request", "newsletter.preferences", "newsletter.change_preference",
     "newsletter.stop_all", "newsletter.unsubscribe", "newsletter.material", "newsletter.erase",
     "notice.version", "rights.request_form", "rights.request_sent", "rights.confirm_request",
-    "rights.request_export", "rights.erase_by_link", "staff.accept",
+    "rights.request_export", "rights.cancel_export", "rights.erase_by_link", "staff.accept",
     # The shop's list of products; the payment provider's webhook, which checks its HMAC signature.
     "orders.shop", "orders.payment_webhook",
 }

@@ -77,6 +77,13 @@ def new_password(form, field):
         raise ValidationError(problem)
 
 
+def within_calendar(form, field):
+    """Refuse a date or time outside the years the portal handles (clock.YEARS)."""
+    from .. import clock
+    if field.data is not None and not clock.in_calendar(field.data):
+        raise ValidationError(_l("Check the year: it must be from 1900 to 2999."))
+
+
 def required(message):
     """Return a required-field validator with our own message."""
     return InputRequired(message=message)

@@ -17,6 +17,7 @@ LIFETIMES = {
     "change_email": dt.timedelta(hours=24),
     "erase": dt.timedelta(hours=24),
     "staff_invite": dt.timedelta(hours=72),
+    "export": dt.timedelta(days=7),  # the download link answering an access request: used once
 }
 
 

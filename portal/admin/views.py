@@ -7,7 +7,7 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
-from .. import audit
+from .. import audit, clock
 from ..accounts.access import me
 from ..accounts.models import LoginSession
 from ..people.models import Person
@@ -20,7 +20,7 @@ from ..relationship.models import Interaction
 from ..rights.models import DataRequest, Restriction
 from ..staff.access import may_act_on, staff_required
 from ..translate import gettext as _
-from ..db import get_or_404
+from ..db import get_or_404, parse_id
 from ..moderation.forms import ReasonForm
 from ..relationship.forms import LogForm
 from ..staff import people
@@ -116,27 +116,36 @@ def end_person_sessions(person_id):
     return redirect_to(url_for("admin.person", person_id=person.id) + "#sessions")
 
 
+def audit_day(text):
+    """Return the day of an audit filter (YYYY-MM-DD within clock.YEARS), or None."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if clock.in_calendar(day) else None
+
+
 @bp.get("/admin/audit")
 @staff_required("admin")
 def audit_log():
     """Who did what to whom and when; filter by staff member, person, action and date."""
     query = AuditEntry.select().order_by(AuditEntry.id.desc())
     args = request.args
-    if args.get("actor", "").isdigit():
-        query = query.where(AuditEntry.actor_id == int(args["actor"]))
-    if args.get("person", "").isdigit():
-        query = query.where(AuditEntry.person_id == int(args["person"]))
+    for name, column in (("actor", AuditEntry.actor_id), ("person", AuditEntry.person_id), ("before", AuditEntry.id)):
+        if args.get(name):
+            number = parse_id(args[name])
+            if number is None:
+                abort(400)  # only a hand-made address has a filter that is not an id
+            query = query.where(column < number if name == "before" else column == number)
     if args.get("action"):
         query = query.where(AuditEntry.action == args["action"][:40])
-    for name, op in (("from", "ge"), ("to", "lt")):
-        try:
-            day = dt.date.fromisoformat(args.get(name, ""))
-        except ValueError:
-            continue
-        moment = dt.datetime.combine(day + dt.timedelta(days=1 if op == "lt" else 0), dt.time())
-        query = query.where(AuditEntry.occurred_at >= moment if op == "ge" else AuditEntry.occurred_at < moment)
-    if args.get("before", "").isdigit():
-        query = query.where(AuditEntry.id < int(args["before"]))
+    for name, days in (("from", 0), ("to", 1)):
+        if args.get(name):
+            day = audit_day(args[name])
+            if day is None:
+                abort(400)
+            moment = dt.datetime.combine(day + dt.timedelta(days=days), dt.time())
+            query = query.where(AuditEntry.occurred_at < moment if days else AuditEntry.occurred_at >= moment)
     entries = list(query.limit(101))
     actions = [a for (a,) in AuditEntry.select(AuditEntry.action).distinct().order_by(AuditEntry.action).tuples()]
     return render_template("admin/audit.html", entries=entries[:100], more=len(entries) > 100, actions=actions,

@@ -21,7 +21,10 @@ def record(person_id):
     """Record an appointment or a visit for a person."""
     person, form = get_or_404(Person, person_id), request.form
     try:
-        starts = clock.utc(dt.datetime.strptime(form.get("starts_at", ""), "%Y-%m-%dT%H:%M"))
+        starts = dt.datetime.strptime(form.get("starts_at", ""), "%Y-%m-%dT%H:%M")
+        if not clock.in_calendar(starts):
+            raise ValueError("a year outside the calendar")
+        starts = clock.utc(starts)
         record_appointment(person, form.get("kind"), starts, form.get("type"), form.get("duration", type=int),
                            (form.get("notes") or "").strip(), me())
     except ValueError:

@@ -1,18 +1,18 @@
 """The breach register for admins: incidents, the 72-hour clock, notices to the chosen people."""
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from .. import audit, clock
 from ..accounts.access import me
-from ..accounts.forms import plain_text, required
+from ..accounts.forms import plain_text, required, within_calendar
 from ..htmx import redirect_to, render_page
 from ..staff import people
 from ..staff.access import staff_required
 from ..staff.forms import search_form
 from ..translate import gettext as _, lazy_gettext as _l
-from ..db import get_or_404
+from ..db import get_or_404, parse_id
 from . import service
 from .models import Breach
 
@@ -25,13 +25,15 @@ class BreachForm(FlaskForm):
                                                               Length(max=200), plain_text])
     description = TextAreaField(_l("What happened"), [required(_l("Describe what happened.")), LONG])
     discovered_at = DateTimeLocalField(_l("When we became aware of it (Finnish time)"), format="%Y-%m-%dT%H:%M",
-                                       validators=[required(_l("Give the time we became aware of it."))])
+                                       validators=[required(_l("Give the time we became aware of it.")),
+                                                   within_calendar])
     occurred_at = DateTimeLocalField(_l("When it happened, if known"), format="%Y-%m-%dT%H:%M",
-                                     validators=[Optional()])
+                                     validators=[Optional(), within_calendar])
     categories = StringField(_l("Categories of people and of data concerned"),
                              [required(_l("Say whose and what data is concerned.")), Length(max=500), plain_text])
     people_affected = IntegerField(_l("About how many people"), [Optional(), NumberRange(min=0, max=10 ** 9)])
-    records_affected = IntegerField(_l("About how many records"), [Optional(), NumberRange(min=0, max=10 ** 10)])
+    records_affected = IntegerField(_l("About how many records"),  # an INTEGER column
+                                    [Optional(), NumberRange(min=0, max=2**31 - 1)])
     consequences = TextAreaField(_l("Likely consequences"), [Optional(), LONG])
     measures = TextAreaField(_l("Measures taken or proposed"), [Optional(), LONG])
     risk = RadioField(_l("Risk to people's rights and freedoms"), choices=[
@@ -40,7 +42,7 @@ class BreachForm(FlaskForm):
         SelectChoice("high", _l("a high risk: also tell the people concerned without delay"))],
         validators=[required(_l("Choose the risk level."))])
     ombudsman_notified_at = DateTimeLocalField(_l("When the Data Protection Ombudsman was told (Finnish time)"),
-                                               format="%Y-%m-%dT%H:%M", validators=[Optional()])
+                                               format="%Y-%m-%dT%H:%M", validators=[Optional(), within_calendar])
     not_notified_reason = TextAreaField(_l("Why the Ombudsman is not told, if not"), [Optional(), LONG])
 
     def values(self):
@@ -102,6 +104,8 @@ def detail(breach_id):
 def choose(breach_id):
     """Find the affected people with the same filters as the people list (htmx in place)."""
     breach, search = get_or_404(Breach, breach_id), search_form()
+    if not search.validate():
+        abort(400)
     rows, cursor = people.search(search.q.data, search.status.data, search.state.data, search.purpose.data or None,
                                  search.sort.data or "newest", search.cursor.data or None)
     audit.record("people_listed", None, detail=f"breach {breach.id}: {len(rows)} shown")
@@ -114,7 +118,8 @@ def choose(breach_id):
 def notify(breach_id):
     """Confirm, then send the notice to exactly the chosen people."""
     breach = get_or_404(Breach, breach_id)
-    chosen = service.people_by_ids([int(i) for i in request.form.getlist("person") if i.isdigit()][:10000])
+    ids = [parse_id(i) for i in request.form.getlist("person")]
+    chosen = service.people_by_ids([i for i in ids if i is not None][:10000])
     if not chosen:
         flash(_("Choose at least one person."), "error")
         return redirect_to(url_for("breaches.detail", breach_id=breach.id))

@@ -9,6 +9,7 @@ so memory does not grow with its length.
 """
 import csv
 import datetime as dt
+import os
 import re
 import secrets
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from ..people.models import normalise_email
 from ..people.models import Person, address_hash, name_key
 from ..consents.models import Consent, ConsentEvent
 from ..db import database, insert_rows, is_postgresql
+from ..files import open_private, private_folder, write_private
 from ..register import get_register
 from ..translate import lazy_gettext as _l
 
@@ -56,24 +58,64 @@ class BadFile(ValueError):
 
 def store(upload_bytes, folder):
     """Keep an uploaded file until it is imported; return its token."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     for old in folder.glob("*.csv"):  # uploads not imported within a day are dropped
         if old.stat().st_mtime < clock.timestamp() - 24 * 3600:
             old.unlink()
     token = secrets.token_urlsafe(16)
-    (folder / f"{token}.csv").write_bytes(upload_bytes)
+    write_private(folder / f"{token}.csv", upload_bytes)
     return token
+
+
+def pending_files(folder):
+    """Return the uploads waiting in `folder` to be imported."""
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+
+def _dialect(fh):
+    sample = fh.read(4096)
+    fh.seek(0)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def rewrite_without(path, email):
+    """Rewrite a waiting upload without the rows of `email` (an erased person); return True if it changed.
+
+    A file that cannot be read is deleted: it could not be imported, and it may name them.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            dialect = _dialect(fh)
+            rows = csv.reader(fh, dialect=dialect)
+            header = next(rows, [])
+            columns = [c.strip().lower() for c in header]
+            if "email" not in columns:
+                return False
+            at = columns.index("email")
+            kept, removed = [header], 0
+            for row in rows:
+                if len(row) > at and normalise_email(row[at]) == email:
+                    removed += 1
+                else:
+                    kept.append(row)
+    except (UnicodeDecodeError, csv.Error):
+        path.unlink(missing_ok=True)
+        return True
+    if removed:
+        temporary = path.with_suffix(".tmp")
+        with open_private(temporary, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh, dialect=dialect).writerows(kept)
+        os.replace(temporary, path)
+    return bool(removed)
 
 
 def _rows(path):
     """Yield (line number, row dict) from the CSV; raise BadFile when the columns are wrong."""
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
+        dialect = _dialect(fh)
         reader = csv.DictReader(fh, dialect=dialect)
         columns = [c.strip().lower() for c in (reader.fieldnames or [])]
         missing = [c for c in REQUIRED if c not in columns]

@@ -24,8 +24,9 @@ def make_huey(app):
     """Return the huey instance for the configured queue storage."""
     if app.config["REDIS_URL"]:
         return RedisHuey("portal", url=app.config["REDIS_URL"], results=False)
-    path = Path(app.instance_path) / "queue.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from ..files import private_folder, private_sqlite_file
+    path = private_folder(Path(app.instance_path)) / "queue.db"
+    private_sqlite_file(path)
     return SqliteHuey("portal", filename=str(path), results=False)
 
 

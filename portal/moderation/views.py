@@ -8,6 +8,7 @@ from ..people.models import Person
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
 from ..translate import gettext as _
+from ..db import parse_id
 from . import service
 from .forms import ReasonForm
 
@@ -80,7 +81,7 @@ def reinstate(account_id):
 
 
 def chosen_accounts():
-    ids = [int(i) for i in request.form.getlist("account") if i.isdigit()][:500]
+    ids = [i for i in map(parse_id, request.form.getlist("account")) if i is not None][:500]
     return list(Account.select(Account, Person).join(Person)
                 .where(Account.id.in_(ids), Account.email_verified_at.is_null()))
 

@@ -3,8 +3,13 @@
 Each link is signed for one purpose (its salt) and carries only the keyed hash
 of the person's address (`Person.email_hash`), never an id or the address.
 A link therefore dies when the address changes or the person is erased, and
-none of them can log anyone in. Material links expire after 7 days.
+none of them can log anyone in. Each also expires: a preferences link after 30
+days, an unsubscribe link (the one-click List-Unsubscribe of a message, and
+the link in its footer) after a year, since people unsubscribe from old mail,
+and a material link after 7 days.
 """
+import datetime as dt
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeSerializer, \
     URLSafeTimedSerializer
@@ -12,7 +17,15 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from .. import clock
 from ..people.models import Person
 
+PREFERENCES_MAX_AGE = 30 * 24 * 3600
+UNSUBSCRIBE_MAX_AGE = 365 * 24 * 3600
 MATERIAL_MAX_AGE = 7 * 24 * 3600
+# Unsubscribe links mailed before they had a timestamp never expired. They keep working
+# for a year from the change (issue 10), so that nobody is stuck with mail they cannot
+# leave; after this day the untimed form is refused like any other bad token.
+UNTIMED_UNSUBSCRIBE_UNTIL = dt.datetime(2027, 12, 31)
+
+EXPIRED, INVALID = "expired", "invalid"
 
 
 class ClockSigner(TimestampSigner):
@@ -30,14 +43,24 @@ def _timed(salt):
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt, signer=ClockSigner)
 
 
+def _read(salt, token, max_age):
+    """Return (payload, None), or (None, EXPIRED or INVALID)."""
+    try:
+        return _timed(salt).loads(token, max_age=max_age), None
+    except SignatureExpired:
+        return None, EXPIRED
+    except BadSignature:
+        return None, INVALID
+
+
 def preferences_token(person):
-    """Return the token of the person's preferences link."""
-    return _plain("preferences").dumps(person.email_hash)
+    """Return the token of the person's 30-day preferences link."""
+    return _timed("preferences").dumps(person.email_hash)
 
 
 def unsubscribe_token(person, purpose):
-    """Return the token of a one-click unsubscribe link for `purpose`."""
-    return _plain("unsubscribe").dumps([person.email_hash, purpose])
+    """Return the token of a one-click unsubscribe link for `purpose` (valid a year)."""
+    return _timed("unsubscribe").dumps([person.email_hash, purpose])
 
 
 def material_token(person, form_key):
@@ -51,22 +74,31 @@ def _person(email_hash):
     return Person.get_or_none(Person.email_hash == email_hash)
 
 
-def person_from_preferences(token):
-    """Return the person of a preferences token, or None."""
-    try:
-        return _person(_plain("preferences").loads(token))
-    except BadSignature:
-        return None
-
-
-def from_unsubscribe(token):
-    """Return (person, purpose) of an unsubscribe token, or (None, None)."""
-    try:
-        email_hash, purpose = _plain("unsubscribe").loads(token)
-    except (BadSignature, ValueError, TypeError):
-        return None, None
+def read_preferences(token):
+    """Return (person, None) for a usable preferences token, or (None, EXPIRED or INVALID)."""
+    email_hash, problem = _read("preferences", token, PREFERENCES_MAX_AGE)
+    if problem:
+        return None, problem
     person = _person(email_hash)
-    return (person, purpose) if person is not None else (None, None)
+    return (person, None) if person is not None else (None, INVALID)
+
+
+def read_unsubscribe(token):
+    """Return (person, purpose, None) for a usable unsubscribe token, or (None, None, EXPIRED or INVALID)."""
+    payload, problem = _read("unsubscribe", token, UNSUBSCRIBE_MAX_AGE)
+    if problem == INVALID and clock.now() < UNTIMED_UNSUBSCRIBE_UNTIL:
+        try:
+            payload, problem = _plain("unsubscribe").loads(token), None
+        except BadSignature:
+            pass
+    if problem:
+        return None, None, problem
+    try:
+        email_hash, purpose = payload
+    except (ValueError, TypeError):
+        return None, None, INVALID
+    person = _person(email_hash)
+    return (person, purpose, None) if person is not None else (None, None, INVALID)
 
 
 def from_material(token):

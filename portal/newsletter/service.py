@@ -28,6 +28,7 @@ from .models import PendingSignup
 
 CONFIRM_LIFETIME = dt.timedelta(hours=72)
 UNCONFIRMED_KEPT = dt.timedelta(days=7)
+RESEND_AFTER = dt.timedelta(minutes=10)  # a grant pressed again within this sends no second mail
 
 
 def form_grants(form, optional, language):
@@ -170,22 +171,27 @@ def decide_preferences_link(email, language):
               link=external_url("newsletter.preferences", token=links.preferences_token(person)))
 
 
-def change(person, purpose, action, source_kind, source, language, reason=None):
-    """Apply one change from a preferences or consent page; return 'done', 'confirm' or 'unchanged'.
+def change(person, purpose, action, source_kind, source, language, reason=None, double_opt_in=False):
+    """Apply one change from a preferences or consent page.
 
-    A grant for an address on the suppression list is not applied at once: it
-    waits for the double opt-in link, like a form sign-up.
+    Return 'done', 'unchanged', 'confirm' (the address is on the suppression
+    list) or 'confirm_sent' (`double_opt_in`). A grant for a listed address,
+    and any grant with `double_opt_in` (the preferences page, which a link
+    opens without login), is not applied at once: it waits for the emailed
+    confirmation link, like a form sign-up. Withdrawals apply at once.
     """
     definition = get_register().purposes[purpose]
     with database.atomic():
         if action == "grant":
             sha = consents.consent_wording(purpose, language)
-            if consents.is_suppressed(person.email):
+            suppressed = consents.is_suppressed(person.email)
+            if suppressed or double_opt_in:
                 if consents.states(person).get(purpose) == "granted":
                     return "unchanged"
-                request_confirmation(person.email, person.name, language,
-                                     [{"purpose": purpose, "wording": sha}], source_kind, source)
-                return "confirm"
+                if not _just_asked(person.email, purpose, source):
+                    request_confirmation(person.email, person.name, language,
+                                         [{"purpose": purpose, "wording": sha}], source_kind, source)
+                return "confirm" if suppressed else "confirm_sent"
             event = consents.grant(person, purpose, source_kind, source, sha)
         elif action == "withdraw":
             sha = consents.wording(definition.if_withdrawn[language], language)
@@ -198,6 +204,14 @@ def change(person, purpose, action, source_kind, source, language, reason=None):
         else:
             raise ValueError(action)
     return "done" if event is not None else "unchanged"
+
+
+def _just_asked(email, purpose, source):
+    """Return True if the same page mailed a confirmation of `purpose` to `email` a moment ago."""
+    recent = PendingSignup.select(PendingSignup.grants).where(
+        PendingSignup.email == email, PendingSignup.source == source,
+        PendingSignup.created_at > clock.now() - RESEND_AFTER, PendingSignup.expires_at > clock.now())
+    return any(g["purpose"] == purpose for row in recent for g in json.loads(row.grants))
 
 
 def unsubscribe(person, purpose, source, text, language):

@@ -122,18 +122,26 @@ def preferences_request():
     return render_page("newsletter/preferences_request.html", None, 422 if form.errors else 200, form=form)
 
 
-def person_or_404(token):
-    person = links.person_from_preferences(token)
+def link_gone(problem):
+    """The page for an expired or unknown link: it offers to email a fresh preferences link."""
+    page = render_template("newsletter/link_gone.html", expired=problem == links.EXPIRED,
+                           form=PreferencesRequestForm(formdata=None))
+    return make_response(page, 404)
+
+
+def person_or_gone(token):
+    """Return the person of a preferences link, or answer with the page that offers a fresh one."""
+    person, problem = links.read_preferences(token)
     if person is None:
-        abort(404)
+        abort(link_gone(problem))
     return person
 
 
 @bp.get("/preferences/<token>")
 @public
 def preferences(token):
-    """Show each newsletter and marketing consent with one control, without login."""
-    person = person_or_404(token)
+    """Show each newsletter and marketing consent with one control, without login (30-day link)."""
+    person = person_or_gone(token)
     return render_template("newsletter/preferences.html", **preferences_context(person, token))
 
 
@@ -152,13 +160,13 @@ def mask(email):
 @bp.post("/preferences/<token>/<purpose>")
 @public
 def change_preference(token, purpose):
-    """Grant or withdraw one consent from the preferences page (htmx in place)."""
-    person = person_or_404(token)
+    """Withdraw one consent at once, or ask to grant it by an emailed confirmation (htmx in place)."""
+    person = person_or_gone(token)
     action = request.form.get("action")
     definition = get_register().purposes.get(purpose)
     if definition is None or definition.basis != "consent" or action not in ("grant", "withdraw"):
         abort(400)
-    outcome = service.change(person, purpose, action, "link", "preferences", select_locale())
+    outcome = service.change(person, purpose, action, "link", "preferences", select_locale(), double_opt_in=True)
     flash(outcome_message(outcome, action), "success")
     if is_partial_request():
         context = preferences_context(person, token)
@@ -167,6 +175,9 @@ def change_preference(token, purpose):
 
 
 def outcome_message(outcome, action):
+    if outcome == "confirm_sent":
+        return _("We sent a confirmation link to your email. This is turned on when you open the link and "
+                 "press its button.")
     if outcome == "confirm":
         return _("You earlier asked us to stop all marketing. To turn this back on, open the confirmation "
                  "link we just sent to your email.")
@@ -183,7 +194,7 @@ def outcome_message(outcome, action):
 @public
 def stop_all(token):
     """Unsubscribe from everything: object to all direct marketing in one action."""
-    person = person_or_404(token)
+    person = person_or_gone(token)
     service.stop_all(person, "link", "preferences", stop_all_text(), select_locale())
     flash(_("Done: you will get no more marketing from us. Messages about your own account and "
             "orders still reach you."), "success")
@@ -200,7 +211,7 @@ def stop_all_text():
 @public
 def erase(token):
     """A subscriber without an account asks to delete their data: a link is mailed to confirm."""
-    person = person_or_404(token)
+    person = person_or_gone(token)
     if person.accounts.exists():
         abort(400)
     from ..rights.service import request_erasure_link
@@ -214,12 +225,15 @@ def erase(token):
 @public
 @csrf.exempt
 def unsubscribe(token):
-    """One-click unsubscribe (RFC 8058): a POST stops the mail at once; a GET only asks."""
-    person, purpose = links.from_unsubscribe(token)
+    """One-click unsubscribe (RFC 8058): a POST stops the mail at once; a GET only asks (a year-long link)."""
+    person, purpose, problem = links.read_unsubscribe(token)
     if person is None or purpose not in get_register().purposes:
-        if request.method == "POST":
-            return _("This unsubscribe link is not valid."), 404, {"Content-Type": "text/plain; charset=utf-8"}
-        return render_template("newsletter/unsubscribe.html", valid=False), 404
+        if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
+            message = _("This unsubscribe link has expired. Open a newer message from us, or ask for a link to "
+                        "your email preferences.") if problem == links.EXPIRED else \
+                _("This unsubscribe link is not valid.")
+            return message, 404, {"Content-Type": "text/plain; charset=utf-8"}
+        return link_gone(problem or links.INVALID)
     definition = get_register().purposes[purpose]
     if request.method == "POST":
         one_click = request.form.get("List-Unsubscribe") == "One-Click"
@@ -232,9 +246,9 @@ def unsubscribe(token):
         service.unsubscribe(person, purpose, "one-click" if one_click else "unsubscribe", text, language)
         if one_click:
             return _("You are unsubscribed."), 200, {"Content-Type": "text/plain; charset=utf-8"}
-        return render_template("newsletter/unsubscribe.html", valid=True, done=True, purpose=definition,
+        return render_template("newsletter/unsubscribe.html", done=True, purpose=definition,
                                preferences_token=links.preferences_token(person)), 200
-    return render_template("newsletter/unsubscribe.html", valid=True, done=False, purpose=definition,
+    return render_template("newsletter/unsubscribe.html", done=False, purpose=definition,
                            token=token), 200
 
 

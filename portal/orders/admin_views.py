@@ -10,12 +10,12 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from .. import clock
 from ..accounts.access import me
-from ..accounts.forms import plain_text, required
+from ..accounts.forms import plain_text, required, within_calendar
 from ..people.models import Person
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
-from ..db import get_or_404
+from ..db import get_or_404, parse_id
 from . import service
 from .forms import BuyForm
 from .models import Product
@@ -42,7 +42,8 @@ class ProductForm(FlaskForm):
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
     price = StringField(_l("Price in euros, VAT included"), [required(_l("Give the price.")), euros])
     vat = StringField(_l("VAT rate in percent"), [required(_l("Give the VAT rate."))], default="25,5")
-    starts_at = DateTimeLocalField(_l("Webinar starts (Finnish time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    starts_at = DateTimeLocalField(_l("Webinar starts (Finnish time)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[Optional(), within_calendar])
     duration_minutes = IntegerField(_l("Length in minutes"), [Optional(), NumberRange(min=1, max=24 * 60)])
     access_link = StringField(_l("Access link on the course platform (https://…)"), [Optional(), Length(max=500)])
     active = BooleanField(_l("On sale"), default=True)
@@ -108,7 +109,7 @@ def product(product_id):
 def record(person_id):
     """Record an order for a person (a phone or an invoice order), paid or waiting for payment."""
     person, form = get_or_404(Person, person_id), BuyForm()
-    item = Product.get_or_none(Product.id == request.form.get("product", type=int))
+    item = Product.get_or_none(Product.id == request.form.get("product", type=parse_id))
     quantity = request.form.get("quantity", type=int) or 1
     if item is None or not 1 <= quantity <= 100 or not form.validate_on_submit():
         flash(_("The order was not recorded: choose a product and fill in the billing details."), "error")

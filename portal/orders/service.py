@@ -14,7 +14,7 @@ from flask import current_app
 from .. import audit, clock
 from ..people.models import Person, normalise_email
 from ..consents import service as ledger
-from ..db import database
+from ..db import database, parse_id
 from ..mail.service import external_url, send_mail
 from ..register import get_register
 from ..clock import local
@@ -103,41 +103,49 @@ def record_order(person, items, billing, staff, paid=False, refused_marketing=Fa
 
 
 def record_provider_order(reference, customer, billing, items, amount, currency, refusal):
-    """Record an order completed at the payment provider's own checkout, paid; return it.
+    """Record an order completed at the payment provider's own checkout, paid; return (order, outcome).
 
     The buyer is found by address or added as a customer. Soft opt-in starts
     only when the provider says the unticked refusal box was offered; if it
-    was not, nothing about marketing is recorded. Raise ValueError for an
+    was not, nothing about marketing is recorded. An order we already have
+    (a shop order paid at the provider's checkout) is paid only if the event's
+    amount, currency and items are exactly its own. Raise ValueError for an
     event that does not add up.
     """
     from email_validator import EmailNotValidError, validate_email
-    email = normalise_email(customer.get("email"))
+    email = normalise_email(customer.get("email") if isinstance(customer.get("email"), str) else "")
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
         raise ValueError("customer email is not valid") from None
-    if not all(isinstance(billing.get(k), str) and billing[k].strip() for k in ("name", "street", "postal_code", "city")):
-        raise ValueError("billing needs name, street, postal_code and city")
+    if not isinstance(customer.get("name") or "", str):
+        raise ValueError("customer name is not text")
+    billing = _billing(billing)
     lines = []
     for item in items:
-        product = Product.get_or_none(Product.id == item.get("product")) if isinstance(item, dict) else None
+        product_id = item.get("product") if isinstance(item, dict) else None
+        product_id = parse_id(product_id) if isinstance(product_id, int) else None
+        product = Product.get_or_none(Product.id == product_id) if product_id is not None else None
         quantity = item.get("quantity", 1) if isinstance(item, dict) else 0
         if product is None or not isinstance(quantity, int) or not 1 <= quantity <= 100:
             raise ValueError("an item names no product on sale or a bad quantity")
         lines.append((product, quantity))
     existing = Order.get_or_none(Order.reference == reference)
     if existing is not None:
-        mark_paid(existing)
-        return existing
+        # Only the order it names, as payment.succeeded checks it: else a cheap event could
+        # mark someone's dearer pending order paid.
+        if not matches(existing, lines, amount, currency):
+            raise ValueError("amount, currency or items do not match the order")
+        return existing, "paid" if mark_paid(existing) is not None else f"already {existing.status}"
     language = customer.get("language") if customer.get("language") in ("fi", "en") else "fi"
     with database.atomic():
         person = Person.get_or_none(Person.email == email)
         if person is None:
             sources = get_register().sources
             source = next((key for key in ("purchase", "customer") if key in sources), "purchase")
-            person = Person.create(email=email, name=" ".join(str(customer.get("name") or "").split())[:100],
+            person = Person.create(email=email, name=" ".join((customer.get("name") or "").split())[:100],
                                    language=language, source=source, status="customer")
-        order = _create_order(person, lines, {k: str(v)[:200] for k, v in billing.items() if v}, "provider")
+        order = _create_order(person, lines, billing, "provider")
         if order.total_cents != amount or currency.upper() != order.currency:
             raise ValueError("amount or currency does not match the items")
         Order.update(reference=reference).where(Order.id == order.id).execute()
@@ -145,7 +153,32 @@ def record_provider_order(reference, customer, billing, items, amount, currency,
         if isinstance(refusal, dict) and refusal.get("offered") is True:
             ledger.soft_opt_in(person, "purchase", "provider", bool(refusal.get("refused")), language)
         mark_paid(order)
-    return order
+    return order, "recorded and paid"
+
+
+def _billing(billing):
+    """Return the billing details of a provider's event, checked against the columns; raise ValueError."""
+    checked = {}
+    for key in BILLING_FIELDS:
+        value = billing.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or len(value.strip()) > BillingDetails._meta.fields[key].max_length:
+            raise ValueError(f"billing {key} is not text of at most "
+                             f"{BillingDetails._meta.fields[key].max_length} characters")
+        checked[key] = " ".join(value.split())
+    if not all(checked.get(k) for k in ("name", "street", "postal_code", "city")):
+        raise ValueError("billing needs name, street, postal_code and city")
+    if "country" in checked and not (len(checked["country"]) == 2 and checked["country"].isalpha()):
+        raise ValueError("billing country is not a two-letter code")
+    return checked
+
+
+def matches(order, lines, amount, currency):
+    """Return True if an event's (product, quantity) lines, amount and currency are the order's own."""
+    own = sorted((line.product_id, line.quantity) for line in order.lines)
+    return (amount == order.total_cents and currency.upper() == order.currency
+            and own == sorted((product.id, quantity) for product, quantity in lines))
 
 
 def next_invoice_number(year):

@@ -21,6 +21,9 @@ with `order` the provider's id for it and
     "marketing_refusal": {"offered": true, "refused": false}
 
 which records the order, paid and invoiced, for the person with that address.
+For a reference we already have, it pays that order only when amount, currency
+and items are exactly the order's own, as `payment.succeeded` checks the amount.
+A NUL character anywhere in the event is refused (PostgreSQL cannot store it).
 """
 import hashlib
 import hmac
@@ -64,11 +67,21 @@ def parse(body):
         raise Refused(400, "body is not JSON") from None
     if not isinstance(event, dict):
         raise Refused(400, "body is not a JSON object")
+    if _has_nul(event):
+        raise Refused(400, "a value holds a NUL character")  # PostgreSQL refuses NUL in text
     for key, kind in (("id", str), ("type", str), ("order", str), ("amount", int), ("currency", str)):
         value = event.get(key)
         if not isinstance(value, kind) or isinstance(value, bool) or (kind is str and not 0 < len(value) <= 100):
             raise Refused(400, f"field {key!r} is missing or not a {kind.__name__}")
     return event
+
+
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return isinstance(value, list) and any(_has_nul(v) for v in value)
 
 
 def receive(body, header, secret):
@@ -95,11 +108,10 @@ def _apply(event):
         if not isinstance(customer, dict) or not isinstance(billing, dict) or not isinstance(items, list) or not items:
             raise Refused(400, "order.completed needs customer, billing and items")
         try:
-            order = service.record_provider_order(event["order"], customer, billing, items, event["amount"],
-                                                  event["currency"], event.get("marketing_refusal"))
+            return service.record_provider_order(event["order"], customer, billing, items, event["amount"],
+                                                 event["currency"], event.get("marketing_refusal"))
         except ValueError as problem:
             raise Refused(400, str(problem)) from None
-        return order, "recorded and paid"
     order = Order.get_or_none(Order.reference == event["order"])
     if order is None:
         raise Refused(400, "unknown order")

@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional
 
 from .. import audit, clock
 from ..accounts.access import me
-from ..accounts.forms import EMAIL_REQUIRED, required, valid_email
+from ..accounts.forms import EMAIL_REQUIRED, required, valid_email, within_calendar
 from ..accounts.service import update_profile
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
@@ -28,7 +28,8 @@ class RecordForm(FlaskForm):
     channel = RadioField(_l("How did it come?"), choices=[SelectChoice("email", _l("by email")),
                                                           SelectChoice("letter", _l("by letter"))],
                          validators=[required(_l("Choose how it came."))])
-    received = DateField(_l("Received on"), validators=[required(_l("Give the date it was received."))])
+    received = DateField(_l("Received on"), validators=[required(_l("Give the date it was received.")),
+                                                        within_calendar])
     details = TextAreaField(_l("What they wrote"), [Optional(), Length(max=2000)])
     scan = FileField(_l("Scanned letter (PDF, JPEG or PNG, at most 5 MB)"))
 
@@ -102,7 +103,7 @@ def act(request_id, action):
         action = "no-person"
     try:
         if action == "extend":
-            months = int(form.get("months")) if (form.get("months") or "").isdigit() else 0
+            months = {"1": 1, "2": 2}.get(form.get("months"), 0)
             service.extend(row, months, (form.get("reason") or "").strip()[:2000], by)
             message = _("Extended; the person has been told why.")
         elif action == "export":

@@ -6,7 +6,8 @@ from .models import DataRequest, Restriction, attachment_path
 
 COVERS = {
     Restriction: "exported",
-    DataRequest: "exported; on erasure kept as a record of the request without the address",
+    DataRequest: "exported; on erasure kept as a record of the request without the address, details, "
+                 "reply or reason for an extension",
 }
 
 
@@ -44,12 +45,16 @@ TABLES = [
 
 
 def erase(person):
-    """Remove restrictions and scanned letters; keep each request as a record, without the address."""
+    """Remove restrictions and scanned letters; keep each request as a record, without the address.
+
+    Whatever staff or the person wrote goes too (details, the reply, the reason for
+    an extension): it may name them.
+    """
     Restriction.delete().where(Restriction.person == person).execute()
     for request in DataRequest.select().where(_requests(person), DataRequest.attachment.is_null(False)):
         path = attachment_path(request)
         if path is not None:
             path.unlink()
     DataRequest.update(attachment=None, reply="").where(_requests(person)).execute()
-    DataRequest.update(email="erased:" + address_hash(person.email)[:16], details="", person=None,
-                       token_hash=None).where(_requests(person)).execute()
+    DataRequest.update(email="erased:" + address_hash(person.email)[:16], details="", extension_reason="",
+                       person=None, token_hash=None).where(_requests(person)).execute()

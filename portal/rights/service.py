@@ -7,7 +7,6 @@ row that is deleted as soon as it has been delivered.
 import datetime as dt
 import secrets
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from flask import current_app
 
 from .. import audit, clock
@@ -16,13 +15,12 @@ from ..people.models import Person
 from ..accounts.sessions import end_sessions
 from ..accounts.tokens import consume_token, find_token, issue_token
 from ..db import database
+from ..files import private_folder, write_private
 from ..mail.service import external_url, send_mail
-from ..newsletter.links import ClockSigner
 from ..translate import lazy_gettext as _l
+from .links import EXPORT_LINK_DAYS, export_token
 from .models import DataRequest, Restriction
 from .registry import CONCERNS
-
-EXPORT_LINK_DAYS = 7
 
 
 class NotNow(PermissionError):
@@ -138,24 +136,6 @@ def confirm_request(raw):
     return request
 
 
-def _export_serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="export", signer=ClockSigner)
-
-
-def export_token(person):
-    """Return a signed 7-day token for downloading the person's export."""
-    return _export_serializer().dumps(person.email_hash)
-
-
-def person_from_export_token(token):
-    """Return the person of an export token that is valid and unexpired, or None."""
-    try:
-        email_hash = _export_serializer().loads(token, max_age=EXPORT_LINK_DAYS * 24 * 3600)
-    except (BadSignature, SignatureExpired):
-        return None
-    return Person.get_or_none(Person.email_hash == email_hash)
-
-
 # ------------------------------------------------------------ subscribers without an account
 
 def request_erasure_link(person):
@@ -217,10 +197,9 @@ def _store_attachment(request_id, data):
     kind = next((ext for magic, ext in ATTACHMENT_TYPES.items() if data.startswith(magic)), None)
     if kind is None:
         raise ValueError("not a PDF, JPEG or PNG file")
-    folder = current_app.config["REQUESTS_DIR"]
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(current_app.config["REQUESTS_DIR"])
     name = f"{request_id}-{secrets.token_hex(8)}.{kind}"
-    (folder / name).write_bytes(data)
+    write_private(folder / name, data)
     return name
 
 

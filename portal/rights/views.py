@@ -18,7 +18,7 @@ from ..logs import auth_event
 from ..orders.service import vouchers_of
 from ..translate import gettext as _
 from ..web import public
-from . import bp, service
+from . import bp, links, service
 from .export import export_zip
 from .mydata import categories_of
 from .forms import DeleteForm, RequestForm, RestrictForm
@@ -51,7 +51,16 @@ def export():
         person = me().person
         audit.record("data_exported", person, detail="by the person")
         return download(person, person.language, _("my-data"))
-    return render_template("rights/export.html")
+    return render_template("rights/export.html", open_links=links.open_export_links(me().person))
+
+
+@bp.post("/account/export/links/cancel")
+@member_required
+def cancel_export_links():
+    """Cancel the emailed download links of one's data that still work."""
+    if links.cancel_export_links(me().person):
+        flash(_("The download links are cancelled: nobody can use them any more."), "success")
+    return redirect_to("rights.export")
 
 
 @bp.route("/account/restrict", methods=["GET", "POST"])
@@ -137,14 +146,24 @@ def confirm_request(token):
 @bp.route("/privacy/export/<token>", methods=["GET", "POST"])
 @public
 def request_export(token):
-    """Download the export a verified request was answered with (link valid 7 days)."""
-    person = service.person_from_export_token(token)
+    """Download the export a verified request was answered with: the link works once, for 7 days."""
+    person = links.take_export(token) if request.method == "POST" else links.export_target(token)
     if person is None:
-        return render_template("rights/export_gone.html"), 404
+        return render_template("rights/export_gone.html", problem=links.export_link_problem(token)), 404
     if request.method == "POST":
-        audit.record("data_exported", person, detail="by request link")
         return download(person, person.language, _("my-data"))
-    return render_template("rights/request_export.html", token=token), 200
+    return render_template("rights/request_export.html", token=token, days=links.EXPORT_LINK_DAYS), 200
+
+
+@bp.post("/privacy/export/<token>/cancel")
+@public
+def cancel_export(token):
+    """Cancel a download link one did not ask for (and any other still open)."""
+    person = links.export_target(token)
+    if person is None:
+        return render_template("rights/export_gone.html", problem=links.export_link_problem(token)), 404
+    links.cancel_export_links(person, by="the link")
+    return render_template("rights/export_gone.html", problem="cancelled"), 200
 
 
 @bp.route("/privacy/erase/<token>", methods=["GET", "POST"])

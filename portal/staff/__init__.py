@@ -2,6 +2,9 @@
 
 
 def init_app(app):
-    """Register the staff pages."""
+    """Register the staff pages; key the recovery codes kept from before migration 0006."""
+    from .totp import wrap_legacy_codes
     from .views import bp
+
     app.register_blueprint(bp)
+    app.extensions.setdefault("after_upgrade", []).append(wrap_legacy_codes)

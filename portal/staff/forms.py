@@ -56,7 +56,7 @@ class SearchForm(FlaskForm):
                                                      ("suspended", _l("suspended")),
                                                      ("unconfirmed", _l("email not confirmed"))),
                         validate_choice=False)
-    purpose = SelectField(_l("Reachable for"), validate_choice=False)
+    purpose = SelectField(_l("Reachable for"), default="")  # choices: the register (search_form)
     sort = SelectField(_l("Order"), choices=choices(("newest", _l("newest first")), ("email", _l("email")),
                                                     ("name", _l("name"))), validate_choice=False)
     cursor = HiddenField()

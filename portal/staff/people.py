@@ -8,6 +8,7 @@ from an index, where `LIKE 'mai%'` would not. Names are matched on
 """
 import base64
 import json
+import sys
 
 from peewee import JOIN, Tuple
 
@@ -15,6 +16,7 @@ from ..accounts.models import Account
 from ..people.models import Person, name_key
 from ..consents.audience import reachable_condition
 from ..consents.models import Consent
+from ..db import parse_id
 
 PAGE = 50
 SORTS = ("newest", "email", "name")
@@ -22,8 +24,15 @@ STATUSES = ("prospect", "subscriber", "member", "customer")
 
 
 def _prefix(column, prefix):
-    """Return the index-backed condition for `column` starting with `prefix`."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    """Return the index-backed condition for `column` starting with `prefix`.
+
+    The bound is the prefix with its last character raised by one; trailing
+    U+10FFFF, the highest code point, has none above it, so it is dropped first.
+    """
+    stem = prefix.rstrip(chr(sys.maxunicode))
+    if not stem:
+        return column >= prefix
+    upper = stem[:-1] + chr(ord(stem[-1]) + 1)
     return (column >= prefix) & (column < upper)
 
 
@@ -32,13 +41,20 @@ def encode_cursor(values):
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
 
 
-def decode_cursor(text):
-    """Return the values of a cursor, or None if it is not one of ours."""
+def decode_cursor(text, sort="newest"):
+    """Return the (sort key, id) of a cursor for `sort`, or None if it is not one of ours."""
     try:
         values = json.loads(base64.urlsafe_b64decode(text.encode()))
     except (ValueError, TypeError):
         return None
-    return values if isinstance(values, list) and len(values) == 2 else None
+    if not isinstance(values, list) or len(values) != 2 or parse_id(values[1]) is None:
+        return None
+    key_type = int if sort == "newest" else str
+    if not isinstance(values[0], key_type) or isinstance(values[0], bool):
+        return None
+    if sort == "newest" and parse_id(values[0]) is None:
+        return None
+    return values
 
 
 def _base():
@@ -78,7 +94,7 @@ def search(term="", status=None, state=None, purpose=None, sort="newest", cursor
         query = query.where(_prefix(Person.name_key, term))
     sort = sort if sort in SORTS else "newest"
     key = {"newest": Person.id, "email": Person.email, "name": Person.name_key}[sort]
-    position = decode_cursor(cursor) if cursor else None
+    position = decode_cursor(cursor, sort) if cursor else None
     if position is not None:
         last_key, last_id = position
         if sort == "newest":

@@ -1,8 +1,10 @@
 """Staff second factor (AUTH-11): TOTP with single-use codes, and recovery codes.
 
 The secret is stored encrypted; a code is accepted once (its time step is
-remembered) within one step of drift; ten recovery codes are shown once and
-kept only as SHA-256 digests.
+remembered) within one step of drift. Ten recovery codes are shown once: each
+has 120 random bits (ASVS asks at least 112), written as six groups of four
+characters of Crockford's base32 (no i, l, o or u to misread), and is kept
+only as an HMAC, keyed from the secret key, of its own salt and its digest.
 """
 import secrets
 
@@ -13,7 +15,7 @@ from markupsafe import Markup
 from .. import audit, clock
 from ..accounts.models import Account, LoginSession, digest
 from ..accounts.sessions import end_sessions
-from ..crypto import decrypt, encrypt
+from ..crypto import decrypt, encrypt, keyed_hash
 from ..db import database
 from ..logs import auth_event
 from ..mail.service import send_mail
@@ -23,6 +25,9 @@ from .models import RecoveryCode
 
 STEP = 30
 RECOVERY_CODES = 10
+RECOVERY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford's base32: 5 bits a character
+RECOVERY_LENGTH = 24  # 120 bits
+MISREAD = str.maketrans({"i": "1", "l": "1", "o": "0"})  # what Crockford's decoding forgives
 
 
 def secret_of(account):
@@ -56,7 +61,7 @@ def qr_svg(uri):
 def matching_step(secret, code):
     """Return the time step at which `code` is valid (one step of drift), or None."""
     code = "".join((code or "").split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp, now = pyotp.TOTP(secret), clock.timestamp()
     for offset in (0, -1, 1):
@@ -93,12 +98,56 @@ def finish_enrolment(account, code, session):
     return codes
 
 
+def new_recovery_code():
+    """Return a new recovery code: 24 characters in groups of four, such as 7k2m-x9qd-…"""
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, RECOVERY_LENGTH, 4))
+
+
+def _canonical(code):
+    """Return a typed recovery code as it was made: no separators, misread letters forgiven."""
+    return "".join(ch for ch in (code or "").lower().translate(MISREAD) if ch in RECOVERY_ALPHABET)
+
+
+def _typed_digests(code):
+    """Return the digests a typed recovery code may have been stored under: today's
+    codes, and those made before migration 0006 (lower case, without spaces)."""
+    return {digest(_canonical(code)), digest("".join((code or "").lower().split()))}
+
+
+def _stored_hash(salt, code_digest):
+    return keyed_hash("recovery code", f"{salt}:{code_digest}".encode())
+
+
 def _new_recovery_codes(account):
     RecoveryCode.delete().where(RecoveryCode.account == account).execute()
-    codes = ["-".join(secrets.token_hex(3) for _ in range(2)) for _ in range(RECOVERY_CODES)]
-    RecoveryCode.insert_many([{"account": account.id, "code_hash": digest(code), "created_at": clock.now()}
-                              for code in codes]).execute()
+    codes, rows = [new_recovery_code() for _ in range(RECOVERY_CODES)], []
+    for code in codes:
+        salt = secrets.token_hex(16)
+        rows.append({"account": account.id, "salt": salt, "created_at": clock.now(),
+                     "code_hash": _stored_hash(salt, digest(_canonical(code)))})
+    RecoveryCode.insert_many(rows).execute()
     return codes
+
+
+def _use_recovery_code(account, code):
+    """Mark the account's unused recovery code that `code` is as used; return True if there was one."""
+    digests = _typed_digests(code)
+    for row in RecoveryCode.select().where(RecoveryCode.account == account, RecoveryCode.used_at.is_null()):
+        stored = digests if row.salt is None else {_stored_hash(row.salt, d) for d in digests}  # None: not wrapped yet
+        if any(secrets.compare_digest(row.code_hash, candidate) for candidate in stored):
+            return RecoveryCode.update(used_at=clock.now()).where(
+                RecoveryCode.id == row.id, RecoveryCode.used_at.is_null()).execute() == 1
+    return False
+
+
+def wrap_legacy_codes():
+    """Key and salt the recovery codes stored as plain SHA-256 before migration 0006 (after `db upgrade`)."""
+    with database.atomic():
+        for row in RecoveryCode.select().where(RecoveryCode.salt.is_null()):
+            salt = secrets.token_hex(16)
+            RecoveryCode.update(salt=salt, code_hash=_stored_hash(salt, row.code_hash)).where(
+                RecoveryCode.id == row.id, RecoveryCode.salt.is_null()).execute()
 
 
 def _passed(session):
@@ -117,11 +166,7 @@ def verify(account, code, session):
             _passed(session)
             auth_event("second_factor", "success", account_id=account.id, method="totp", session_id=session.id)
             return True
-        cleaned = "".join((code or "").split()).lower()
-        used = RecoveryCode.update(used_at=clock.now()).where(
-            RecoveryCode.account == account, RecoveryCode.code_hash == digest(cleaned),
-            RecoveryCode.used_at.is_null()).execute()
-        if used:
+        if _use_recovery_code(account, code):
             _passed(session)
             audit.record("recovery_code_used", account.person, actor=account)
             auth_event("second_factor", "success", account_id=account.id, method="recovery_code",
