@@ -91,7 +91,7 @@ def load_config(environ, instance_path):
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Endpoints that take files: a scanned letter (the form promises 5 MB), a subscriber
         # import. Start-up refuses an endpoint that does not exist (check_endpoints).
-        "LARGER_BODIES": {"requests.queue": 6 * 1024 * 1024, "imports.form": 20 * 1024 * 1024},
+        "LARGER_BODIES": {"rights.request_queue": 6 * 1024 * 1024, "imports.form": 20 * 1024 * 1024},
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": secure,
         "BABEL_DEFAULT_LOCALE": "fi",

@@ -13,23 +13,31 @@ from portal.config import PROJECT_ROOT
 PORTAL = PROJECT_ROOT / "portal"
 
 FLOORS = [
-    # The ground: settings, time, secrets, the database, words every room may use.
-    ["config", "clock", "crypto", "translate", "personal_data"],
+    # The ground: settings, time, secrets, the words every room may use.
+    ["files", "clock", "crypto", "translate", "personal_data"],
+    ["config"],
     ["db", "htmx", "logs", "limits", "form_html"],
     ["web"],
-    ["register", "i18n"],
+    # The register definition, the visitor's language, the people in the register.
+    ["register"],
+    ["i18n"],
     ["people"],
     ["mail", "audit"],
     ["accounts"],
     ["consents"],
-    # The concerns, side by side: none imports another of this floor.
-    ["newsletter", "orders", "appointments", "relationship", "staff", "processors", "imports", "breaches",
-     "retention"],
-    # What composes the concerns: the rights, the staff pages, the notice.
+    ["staff"],
+    # The concerns, each owning its data; they stand on the ledger and on each other only downwards.
+    ["relationship", "appointments"],
+    ["newsletter", "signup", "orders"],
+    ["processors", "imports", "breaches"],
+    # What composes the concerns: the rights, retention, the staff pages, the notice.
     ["rights"],
-    ["admin", "moderation", "notice", "pages"],
-    # The wiring: the app factory, the command line, the list of every model.
-    ["models", "cli", "__init__"],
+    ["retention", "moderation"],
+    ["admin", "notice", "pages"],
+    # The wiring: the list of every model, the command line, the app factory.
+    ["models"],
+    ["cli", "migrate"],
+    ["__init__"],
 ]
 FLOOR = {room: number for number, rooms in enumerate(FLOORS) for room in rooms}
 

@@ -60,7 +60,7 @@ def mailed_tokens(app, member):
             "newsletter.preferences": preferences,
             "newsletter.change_preference": preferences,
             "newsletter.stop_all": preferences,
-            "newsletter.erase": preferences,
+            "rights.erase_from_preferences": preferences,
             "newsletter.unsubscribe": links.unsubscribe_token(person, "newsletter"),
             "newsletter.material": links.material_token(person, "opas"),
             "imports.apply": store(b"email\n", app.config["IMPORTS_DIR"]),  # an upload's token, not mailed

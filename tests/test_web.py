@@ -12,11 +12,11 @@ from portal.web import CSP, public
 PUBLIC_ENDPOINTS = {
     "static", "pages.home", "notice.privacy", "pages.health", "accounts.switch_language",
     "signup.form", "signup.done", "signup.verify", "signup.resend", "accounts.login",
-    "accounts.reset_request", "accounts.reset", "devmail.inbox", "devmail.message",
+    "accounts.reset_request", "accounts.reset", "mail.inbox", "mail.message",
     # Newsletter pages for people without an account; token pages check their signed token.
     "newsletter.subscribe", "newsletter.embed", "newsletter.confirm", "newsletter.confirmed",
     "newsletter.preferences_request", "newsletter.preferences", "newsletter.change_preference",
-    "newsletter.stop_all", "newsletter.unsubscribe", "newsletter.material", "newsletter.erase",
+    "newsletter.stop_all", "newsletter.unsubscribe", "newsletter.material", "rights.erase_from_preferences",
     "notice.version", "rights.request_form", "rights.request_sent", "rights.confirm_request",
     "rights.request_export", "rights.cancel_export", "rights.erase_by_link", "staff.accept",
     # The shop's list of products; the payment provider's webhook, which checks its HMAC signature.
@@ -132,7 +132,7 @@ def test_every_endpoint_is_public_or_needs_a_login(app):
 
 def test_public_list_is_exactly_the_views_marked_public(app):
     marked = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "access", None) == "public"}
-    assert marked | {"static"} == PUBLIC_ENDPOINTS - {"devmail.inbox", "devmail.message"}  # test app
+    assert marked | {"static"} == PUBLIC_ENDPOINTS - {"mail.inbox", "mail.message"}  # test app
 
 
 def test_a_view_without_an_access_rule_is_refused(make_app):

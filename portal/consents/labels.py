@@ -46,3 +46,26 @@ def source_label(event):
     if kind == "staff":
         return _("recorded by our staff")
     return source
+
+
+def outcome_message(outcome, action):
+    """Return what the person is told after a change on a consent or preferences page."""
+    if outcome == "confirm_sent":
+        return _("We sent a confirmation link to your email. This is turned on when you open the link and "
+                 "press its button.")
+    if outcome == "confirm":
+        return _("You earlier asked us to stop all marketing. To turn this back on, open the confirmation "
+                 "link we just sent to your email.")
+    if action == "grant":
+        return _("Thank you: your consent is saved.")
+    if action == "object":
+        return _("Your objection is saved. We no longer process your data for this purpose.")
+    if action == "lift":
+        return _("Your objection is withdrawn.")
+    return _("Done: your consent is withdrawn.")
+
+
+def stop_all_text():
+    """The words beside the "stop all marketing" button, stored as the proof of what was shown."""
+    return _("Stop all marketing: no newsletters, marketing messages or free materials, and no "
+             "use of my data for marketing.")

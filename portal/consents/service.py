@@ -11,6 +11,7 @@ from flask import has_request_context, request
 from peewee import JOIN
 
 from .. import clock
+from ..db import database
 from ..people.models import Person, address_hash
 from ..logs import coarse_network
 from ..register.versions import current_label
@@ -120,6 +121,12 @@ def lift_objection(person, purpose, source_kind, source, wording_sha=None):
     if states(person).get(purpose) != "objected":
         return None
     return record(person, purpose, "withdrawn", source_kind, source, wording_sha)
+
+
+def stop_all(person, source_kind, source, text, language):
+    """Object to all direct marketing and withdraw every consent (Art. 21(3)), the words shown as proof."""
+    with database.atomic():
+        stop_all_marketing(person, source_kind, source, wording(text, language))
 
 
 def stop_all_marketing(person, source_kind, source, wording_sha=None):

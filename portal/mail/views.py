@@ -11,7 +11,7 @@ from ..web import public
 from .crypto import unseal
 from .models import OutboxMessage
 
-bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
+bp = Blueprint("mail", __name__, url_prefix="/dev/mail")
 URL = re.compile(r"https?://[^\s<>\"]+")
 
 

@@ -231,12 +231,6 @@ def unsubscribe(person, purpose, source, text, language):
             consents.object_to(person, purpose, "link", source, wording_sha=sha)
 
 
-def stop_all(person, source_kind, source, text, language):
-    """Object to all direct marketing and withdraw every consent (Art. 21(3))."""
-    with database.atomic():
-        consents.stop_all_marketing(person, source_kind, source, consents.wording(text, language))
-
-
 def purge_unconfirmed(now=None):
     """Remove sign-ups and accounts left unconfirmed for 7 days; return how many of each."""
     cutoff = (now or clock.now()) - UNCONFIRMED_KEPT

@@ -12,6 +12,8 @@ from flask import Blueprint, abort, current_app, flash, make_response, render_te
 
 from ..htmx import is_partial_request, redirect_to, render_page
 from ..accounts.forms import checked_email
+from ..consents import service as ledger
+from ..consents.labels import outcome_message, stop_all_text
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..people.models import BLOCKED_DOMAIN, is_blocked
@@ -146,8 +148,8 @@ def preferences(token):
 
 
 def preferences_context(person, token):
-    from ..consents.service import states
-    return dict(person=person, token=token, states=states(person), has_account=person.accounts.exists(),
+    """Return what the preferences page shows."""
+    return dict(person=person, token=token, states=ledger.states(person), has_account=person.accounts.exists(),
                 purposes=get_register().consent_purposes(), masked=mask(person.email))
 
 
@@ -174,50 +176,14 @@ def change_preference(token, purpose):
     return redirect_to(url_for("newsletter.preferences", token=token) + f"#purpose-{purpose}")
 
 
-def outcome_message(outcome, action):
-    if outcome == "confirm_sent":
-        return _("We sent a confirmation link to your email. This is turned on when you open the link and "
-                 "press its button.")
-    if outcome == "confirm":
-        return _("You earlier asked us to stop all marketing. To turn this back on, open the confirmation "
-                 "link we just sent to your email.")
-    if action == "grant":
-        return _("Thank you: your consent is saved.")
-    if action == "object":
-        return _("Your objection is saved. We no longer process your data for this purpose.")
-    if action == "lift":
-        return _("Your objection is withdrawn.")
-    return _("Done: your consent is withdrawn.")
-
-
 @bp.post("/preferences/<token>/stop")
 @public
 def stop_all(token):
     """Unsubscribe from everything: object to all direct marketing in one action."""
     person = person_or_gone(token)
-    service.stop_all(person, "link", "preferences", stop_all_text(), select_locale())
+    ledger.stop_all(person, "link", "preferences", stop_all_text(), select_locale())
     flash(_("Done: you will get no more marketing from us. Messages about your own account and "
             "orders still reach you."), "success")
-    return redirect_to("newsletter.preferences", token=token)
-
-
-def stop_all_text():
-    """The words beside the "stop all marketing" button, stored as the proof of what was shown."""
-    return _("Stop all marketing: no newsletters, marketing messages or free materials, and no "
-             "use of my data for marketing.")
-
-
-@bp.post("/preferences/<token>/erase")
-@public
-def erase(token):
-    """A subscriber without an account asks to delete their data: a link is mailed to confirm."""
-    person = person_or_gone(token)
-    if person.accounts.exists():
-        abort(400)
-    from ..rights.service import request_erasure_link
-    request_erasure_link(person)
-    flash(_("We sent a confirmation link to your email. Your data is deleted when you open it and press "
-            "the button."), "success")
     return redirect_to("newsletter.preferences", token=token)
 
 

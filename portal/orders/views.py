@@ -7,19 +7,20 @@ browser, and the call is authenticated by its HMAC signature instead.
 """
 import logging
 
-from flask import abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from ..accounts.access import me, member_required
 from ..consents.service import soft_opt_in_offered
 from ..htmx import redirect_to, render_page
 from ..i18n import select_locale
 from ..web import csrf, public
-from . import bp, service, webhook
+from . import service, webhook
 from .forms import buy_form
 from .models import Product
 from .money import totals_by_rate
 
 log = logging.getLogger("portal.orders")
+bp = Blueprint("orders", __name__)
 
 
 @bp.get("/shop")

@@ -4,7 +4,7 @@
 /account/export downloads it; /account/restrict and /account/delete restrict
 and erase. /privacy/request lets anyone ask, after proving their address.
 """
-from flask import Response, flash, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, flash, render_template, request, stream_with_context
 
 from .. import audit, clock
 from ..accounts.access import fresh_password_required, me, member_required
@@ -15,13 +15,16 @@ from ..htmx import redirect_to, render_page
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..logs import auth_event
+from ..newsletter.views import person_or_gone
 from ..orders.service import vouchers_of
 from ..translate import gettext as _
 from ..web import public
-from . import bp, links, service
+from . import links, service
 from .export import export_zip
-from .mydata import categories_of
 from .forms import DeleteForm, RequestForm, RestrictForm
+from .mydata import categories_of
+
+bp = Blueprint("rights", __name__)
 
 
 
@@ -176,3 +179,17 @@ def erase_by_link(token):
     status = 200 if person is not None else 404
     return render_template("rights/erase_confirm.html", valid=person is not None, token=token), \
         status
+
+
+@bp.post("/preferences/<token>/erase")
+@public
+def erase_from_preferences(token):
+    """A subscriber without an account asks, on the preferences page, to delete their data: a link is mailed."""
+    person = person_or_gone(token)
+    if person.accounts.exists():
+        abort(400)
+    service.request_erasure_link(person)
+    flash(_("We sent a confirmation link to your email. Your data is deleted when you open it and press "
+            "the button."), "success")
+    return redirect_to("newsletter.preferences", token=token)
+
