@@ -263,8 +263,8 @@ def test_staff_lift_a_restriction_only_after_telling_the_person(app, admin, memb
     _, web = admin
     target = member(email="rajattu@example.fi")
     with app.test_request_context():
-        from portal.rights import service
-        service.restrict(target.person, "accuracy", "")
+        from portal.rights import restrictions
+        restrictions.restrict(target.person, "accuracy", "")
         row = DataRequest.create(kind="restriction", email="rajattu@example.fi", person=target.person,
                                  due_at=clock.now() + dt.timedelta(days=30), state="open")
     web.post(f"/admin/requests/{row.id}/lift")
@@ -294,7 +294,7 @@ def test_mailchimp_gets_only_email_and_first_name_and_later_the_removals(make_ap
                                        "poistuva@example.fi,'=cmd|'"])
     with app.test_request_context():
         ledger.withdraw(leave, "newsletter", "page", "test")
-        from portal.rights.service import erase_person
+        from portal.rights.erasure import erase_person
         erase_person(Person.get_by_id(erase.id), notify=False)
     second = zipfile.ZipFile(io.BytesIO(web.post("/admin/processors/mailchimp/export").data))
     removed = second.read([n for n in second.namelist() if "-remove-" in n][0]).decode()
@@ -439,7 +439,7 @@ def test_admin_records_a_paid_order_and_opens_a_kept_voucher_only_with_a_reason(
                                                   "country": "FI", "paid": "y"})
     with app.test_request_context():
         invoice = Invoice.get()
-        from portal.rights.service import erase_person
+        from portal.rights.erasure import erase_person
         erase_person(Person.get_by_id(buyer.id), notify=False)
     listing = web.get("/admin/vouchers").get_data(as_text=True)
     assert invoice.number in listing

@@ -123,7 +123,6 @@ def world(app, member, admin_account=None, signed_in=None):
     from portal.orders import service as orders
     from portal.processors.service import exportable
     from portal.rights import links as export_links
-    from portal.rights import service as rights
     from portal.rights.models import DataRequest
 
     subject = member(email="kohde@example.fi", name="Kohde Henkilö")

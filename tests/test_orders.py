@@ -377,7 +377,7 @@ def test_a_kept_voucher_opens_only_for_an_admin_with_a_reason(app, member, webin
     with app.test_request_context():
         customer = member(email="asiakas@example.fi").person
         invoice = service.mark_paid(service.place_order(customer, [(webinar, 1)], BILLING, False, "fi"))
-        from portal.rights.service import erase_person
+        from portal.rights.erasure import erase_person
         erase_person(customer)
         admin = member(email="admin@example.fi", role="admin")
         with pytest.raises(PermissionError):

@@ -315,7 +315,7 @@ def test_erased_customers_invoice_is_kept_until_retention_purges_it(app, member)
     person = member().person
     order = buy_and_pay(app, person, helsinki(2026, 3, 10, 12))
     with app.test_request_context():
-        from portal.rights.service import erase_person
+        from portal.rights.erasure import erase_person
         erase_person(person)
         assert Order.get_by_id(order.id).person_id is None and Invoice.select().count() == 1
         assert Person.select().count() == 0

@@ -25,7 +25,7 @@ from portal.models import MODELS
 from portal.newsletter.models import PendingSignup
 from portal.register import load_register
 from portal.relationship.models import Interaction
-from portal.rights import service
+from portal.rights import restrictions
 from portal.register.fields import FIELD_NAMES
 from portal.rights.mydata import NOT_STORED, shown_keys
 from portal.rights.models import DataRequest, Restriction
@@ -227,9 +227,9 @@ def test_restriction_stops_marketing_and_the_person_lifts_it(web, app, signed_in
 def test_staff_cannot_lift_a_restriction_without_telling_the_person_first(app, member):
     person = member().person
     with app.test_request_context():
-        service.restrict(person, "objection", "")
+        restrictions.restrict(person, "objection", "")
         with pytest.raises(PermissionError):
-            service.lift_restriction(person, by_person=False)
+            restrictions.lift_restriction(person, by_person=False)
 
 
 # ------------------------------------------------------------------ object

@@ -36,7 +36,7 @@ def approve(account, by):
 
 def reject(account, reason, by):
     """Turn a pending sign-up down with a reason: the account is removed, the person told."""
-    from ..rights.service import erase_person
+    from ..rights.erasure import erase_person
     with database.atomic():
         person = account.person
         email, language = person.email, person.language
@@ -75,7 +75,7 @@ def delete_as_spam(accounts, by):
     Only accounts never confirmed are touched, and their person only when
     nothing else (a consent, a purchase) is attached to it.
     """
-    from ..rights.service import erase_person
+    from ..rights.erasure import erase_person
     removed = 0
     with database.atomic():
         for account in accounts:

@@ -10,10 +10,10 @@ from ..db import get_or_404
 from ..htmx import redirect_to, render_page
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
-from . import service
+from . import erasure, requests, restrictions
 from .forms import (RESTRICTION_CHOICES, AnnounceLiftForm, CloseForm, ExtendForm, RecordForm, RectifyForm,
                     StaffRestrictForm)
-from .models import DataRequest, attachment_path
+from .models import DataRequest, NotNow, attachment_path
 from .views import bp
 
 SOON = dt.timedelta(days=7)
@@ -40,17 +40,17 @@ def request_queue():
         else:
             try:
                 received = dt.datetime.combine(form.received.data, dt.time(12))
-                row = service.record_request(form.email.data, form.kind.data, form.channel.data, received,
+                row = requests.record_request(form.email.data, form.kind.data, form.channel.data, received,
                                              form.details.data, data, me())
                 flash(_("The request is recorded. It is due on %(due)s.", due=row.due_at.strftime("%d.%m.%Y")),
                       "success")
                 return redirect_to(url_for("rights.request_detail", request_id=row.id))
             except ValueError:
                 form.scan.errors.append(_("Attach a PDF, JPEG or PNG file."))
-    now, rows = clock.now(), service.queue()
+    now, rows = clock.now(), requests.queue()
     audit.record("people_listed", None, detail=f"requests: {len(rows)} shown")
     return render_page("rights/admin_queue.html", None, 422 if form.errors else 200, form=form,
-                       rows=rows, now=now, soon=now + SOON, due=service.effective_due)
+                       rows=rows, now=now, soon=now + SOON, due=requests.effective_due)
 
 
 @bp.get("/admin/requests/<int:request_id>")
@@ -59,8 +59,8 @@ def request_detail(request_id):
     """Show one request and the actions that answer it."""
     row = get_or_404(DataRequest, request_id)
     audit.record("data_request_viewed", row.person_id, detail=f"request {row.id}")
-    return render_template("rights/admin_request.html", row=row, now=clock.now(), due=service.effective_due(row),
-                           restriction=service.active_restriction(row.person) if row.person else None,
+    return render_template("rights/admin_request.html", row=row, now=clock.now(), due=requests.effective_due(row),
+                           restriction=restrictions.active_restriction(row.person) if row.person else None,
                            reasons=RESTRICTION_CHOICES)
 
 
@@ -97,8 +97,8 @@ def extend_request(request_id):
     """Extend the deadline by one or two months, telling the person why (Art. 12(3))."""
     row, form = get_or_404(DataRequest, request_id), ExtendForm()
     try:
-        service.extend(row, form.month_count(), (form.reason.data or "").strip(), me())
-    except service.NotNow as problem:
+        requests.extend(row, form.month_count(), (form.reason.data or "").strip(), me())
+    except NotNow as problem:
         return _back(row, problem=problem.code)
     return _back(row, _("Extended; the person has been told why."))
 
@@ -108,7 +108,7 @@ def extend_request(request_id):
 def send_request_export(request_id):
     """Answer an access or portability request with an emailed download link."""
     row = get_or_404(DataRequest, request_id)
-    service.send_export(row, me())
+    requests.send_export(row, me())
     return _back(row, _("The download link has been emailed."))
 
 
@@ -117,7 +117,7 @@ def send_request_export(request_id):
 def erase_for_request(request_id):
     """Erase the person a request names, except what the law keeps."""
     row = get_or_404(DataRequest, request_id)
-    service.erase_for_request(row, me())
+    erasure.erase_for_request(row, me())
     return _back(row, _("Everything about the person is erased except what the law keeps."))
 
 
@@ -141,7 +141,7 @@ def restrict_for_request(request_id):
     if person is None:
         return _back(row, problem="no_person")
     reasons = {choice.value for choice in RESTRICTION_CHOICES}
-    service.restrict(person, form.reason.data if form.reason.data in reasons else "objection", row.details)
+    restrictions.restrict(person, form.reason.data if form.reason.data in reasons else "objection", row.details)
     return _back(row, _("Processing is restricted; the person has been told."))
 
 
@@ -152,7 +152,7 @@ def announce_lift(request_id):
     (row, person), form = _with_person(request_id), AnnounceLiftForm()
     if person is None:
         return _back(row, problem="no_person")
-    service.announce_lift(person, (form.when.data or "")[:40], me())
+    restrictions.announce_lift(person, (form.when.data or "")[:40], me())
     return _back(row, _("The person has been told that the restriction will be lifted."))
 
 
@@ -164,8 +164,8 @@ def lift_restriction(request_id):
     if person is None:
         return _back(row, problem="no_person")
     try:
-        service.lift_restriction(person, by_person=False)
-    except service.NotNow as problem:
+        restrictions.lift_restriction(person, by_person=False)
+    except NotNow as problem:
         return _back(row, problem=problem.code)
     return _back(row, _("The restriction is lifted."))
 
@@ -176,8 +176,8 @@ def close_request(request_id):
     """Close the request with a reply that is emailed to the person."""
     row, form = get_or_404(DataRequest, request_id), CloseForm()
     try:
-        service.close(row, (form.reply.data or "").strip()[:5000], me())
-    except service.NotNow as problem:
+        requests.close(row, (form.reply.data or "").strip()[:5000], me())
+    except NotNow as problem:
         return _back(row, problem=problem.code)
     flash(_("The request is closed and the reply emailed."), "success")
     return redirect_to("rights.request_queue")

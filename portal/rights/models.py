@@ -55,3 +55,10 @@ def attachment_path(request):
     path = current_app.config["REQUESTS_DIR"] / request.attachment
     return path if path.is_file() else None
 
+
+class NotNow(PermissionError):
+    """The action is not allowed in the request's or restriction's present state."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code

@@ -19,7 +19,7 @@ from ..newsletter.views import person_or_gone
 from ..orders.service import vouchers_of
 from ..translate import gettext as _
 from ..web import public
-from . import links, service
+from . import erasure, links, requests, restrictions
 from .export import export_zip
 from .forms import DeleteForm, RequestForm, RestrictForm
 from .mydata import categories_of
@@ -35,7 +35,7 @@ def data():
     person = me().person
     audit.record("data_viewed", person, detail="by the person")
     return render_template("rights/data.html", categories=categories_of(person), person=person,
-                           restriction=service.active_restriction(person))
+                           restriction=restrictions.active_restriction(person))
 
 
 def download(person, language, filename_prefix):
@@ -71,10 +71,10 @@ def cancel_export_links():
 def restrict():
     """Ask to restrict processing with a reason, or see the restriction in force."""
     person = me().person
-    restriction = service.active_restriction(person)
+    restriction = restrictions.active_restriction(person)
     form = RestrictForm()
     if restriction is None and form.validate_on_submit():
-        service.restrict(person, form.reason.data, form.details.data)
+        restrictions.restrict(person, form.reason.data, form.details.data)
         flash(_("Processing of your data is now restricted: we only store it. You get no marketing."), "success")
         return redirect_to("rights.restrict")
     return render_page("rights/restrict.html", None, 422 if form.errors else 200, form=form,
@@ -85,7 +85,7 @@ def restrict():
 @member_required
 def lift():
     """Lift one's own restriction."""
-    if service.lift_restriction(me().person, by_person=True) is not None:
+    if restrictions.lift_restriction(me().person, by_person=True) is not None:
         flash(_("The restriction is lifted. We process your data again as the privacy notice says."), "success")
     return redirect_to("rights.restrict")
 
@@ -101,7 +101,7 @@ def delete():
             form.password.errors.append(_("The password is not right."))
         else:
             language = account.person.language
-            service.erase_person(account.person, by="self")
+            erasure.erase_person(account.person, by="self")
             auth_event("account_delete", "success", account_id=account.id)
             end_current_session(language=language)
             flash(_("Your account and your data are deleted. A confirmation is on its way to your email."),
@@ -121,7 +121,7 @@ def request_form():
     form = RequestForm()
     if form.validate_on_submit():
         if not form.website.data:
-            service.file_request(form.email.data, form.kind.data, form.details.data, select_locale())
+            requests.file_request(form.email.data, form.kind.data, form.details.data, select_locale())
         return redirect_to("rights.request_sent")
     return render_page("rights/request.html", None, 422 if form.errors else 200, form=form)
 
@@ -137,9 +137,9 @@ def request_sent():
 @public
 def confirm_request(token):
     """Confirm a request: a GET shows a button, the POST confirms (mail scanners open links)."""
-    pending = service.request_for(token)
+    pending = requests.request_for(token)
     if request.method == "POST" and pending is not None:
-        done = service.confirm_request(token)
+        done = requests.confirm_request(token)
         if done is not None:
             return render_template("rights/request_confirmed.html", data_request=done), 200
     status = 200 if pending is not None else 404
@@ -173,8 +173,8 @@ def cancel_export(token):
 @public
 def erase_by_link(token):
     """A subscriber without an account confirms deleting their data."""
-    person = service.erasure_target(token)
-    if request.method == "POST" and person is not None and service.erase_by_link(token):
+    person = erasure.erasure_target(token)
+    if request.method == "POST" and person is not None and erasure.erase_by_link(token):
         return render_template("rights/erased.html"), 200
     status = 200 if person is not None else 404
     return render_template("rights/erase_confirm.html", valid=person is not None, token=token), \
@@ -188,7 +188,7 @@ def erase_from_preferences(token):
     person = person_or_gone(token)
     if person.accounts.exists():
         abort(400)
-    service.request_erasure_link(person)
+    erasure.request_erasure_link(person)
     flash(_("We sent a confirmation link to your email. Your data is deleted when you open it and press "
             "the button."), "success")
     return redirect_to("newsletter.preferences", token=token)

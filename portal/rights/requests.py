@@ -1,93 +1,23 @@
-"""Rights verbs: restrict, lift, erase a person, and handle requests from people without an account.
-
-`erase_person` runs every concern's erasure in one transaction, then deletes
-the person row itself; a confirmation goes to the old address from an outbox
-row that is deleted as soon as it has been delivered.
-"""
+"""Requests to use a right (Art. 12): filed on the web and proven by an emailed link, or recorded
+by staff from a letter or an email; due in one calendar month, extendable once, answered and closed."""
 import datetime as dt
 import secrets
 
 from flask import current_app
 
 from .. import audit, clock
-from ..accounts.models import Account, digest
-from ..people.models import Person
-from ..accounts.sessions import end_sessions
-from ..accounts.tokens import consume_token, find_token, issue_token
+from ..accounts.models import digest
 from ..db import database
 from ..files import private_folder, write_private
 from ..mail.service import external_url, send_mail
+from ..people.models import Person
 from ..translate import lazy_gettext as _l
+from .erasure import erase_person
 from .links import EXPORT_LINK_DAYS, export_token
-from .models import DataRequest, Restriction
-from .registry import CONCERNS
+from .models import DataRequest, NotNow
 
+ATTACHMENT_TYPES = {b"%PDF": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG": "png"}
 
-class NotNow(PermissionError):
-    """The action is not allowed in the request's or restriction's present state."""
-
-    def __init__(self, code):
-        super().__init__(code)
-        self.code = code
-
-
-def active_restriction(person):
-    """Return the person's restriction in force, or None."""
-    return (Restriction.select().where(Restriction.person == person, Restriction.lifted_at.is_null())
-            .order_by(Restriction.id.desc()).first())
-
-
-def restrict(person, reason, details):
-    """Restrict processing (Art. 18): storage only, no marketing, flagged for staff."""
-    with database.atomic():
-        if active_restriction(person) is not None:
-            return None
-        now = clock.now()
-        restriction = Restriction.create(person=person, reason=reason, details=details or "", requested_at=now)
-        Person.update(restricted_at=now).where(Person.id == person.id).execute()
-        person.restricted_at = now
-        audit.record("processing_restricted", person, detail=f"reason: {reason}")
-        send_mail(person.email, "restricted", _l("Processing of your data is restricted"), person=person)
-    return restriction
-
-
-def lift_restriction(person, by_person=True):
-    """End the restriction in force. Staff must first tell the person (`announce_lift`)."""
-    with database.atomic():
-        restriction = active_restriction(person)
-        if restriction is None:
-            return None
-        if not by_person and restriction.lift_notice_at is None:
-            raise NotNow("tell_first")  # Art. 18(3)
-        Restriction.update(lifted_at=clock.now()).where(Restriction.id == restriction.id).execute()
-        Person.update(restricted_at=None).where(Person.id == person.id).execute()
-        person.restricted_at = None
-        audit.record("restriction_lifted", person, detail="by the person" if by_person else "by staff")
-    return restriction
-
-
-def erase_person(person, by="self", notify=True):
-    """Erase everything about `person` in one transaction; keep only the suppression hash.
-
-    Every concern erases its own tables; the person row goes last, taking the
-    consent events with it. The notice to the old address is purged from the
-    outbox once delivered.
-    """
-    with database.atomic():
-        person_id, email, language = person.id, person.email, person.language
-        accounts = list(Account.select().where(Account.person == person))
-        for account in accounts:
-            end_sessions(account, reason="erased")
-        for concern in CONCERNS:
-            concern.erase(person)
-        Person.delete().where(Person.id == person_id).execute()
-        if notify:
-            send_mail(email, "erased", _l("Your data has been deleted"), language=language,
-                      purge_after_sending=True)
-        audit.record("person_erased", person_id, detail=f"by {by}")
-
-
-# ------------------------------------------------------------ requests without an account
 
 def file_request(email, kind, details, language):
     """Record a request and mail the link that proves the address (same answer for everyone)."""
@@ -134,37 +64,6 @@ def confirm_request(raw):
         DataRequest.update(**changes).where(DataRequest.id == request.id).execute()
         audit.record("data_request_verified", person, detail=f"request {request.id}: {request.kind}")
     return request
-
-
-# ------------------------------------------------------------ subscribers without an account
-
-def request_erasure_link(person):
-    """Mail a subscriber the link that confirms erasing them (24 h)."""
-    with database.atomic():
-        raw = issue_token(person, "erase")
-        send_mail(person.email, "erase_confirm", _l("Confirm deleting your data"), person=person,
-                  link=external_url("rights.erase_by_link", token=raw))
-
-
-def erasure_target(raw):
-    """Return the person behind an erasure link, or None."""
-    token = find_token(raw, "erase")
-    return token.person if token is not None else None
-
-
-def erase_by_link(raw):
-    """Erase the subscriber whose link this is; return True when done."""
-    with database.atomic():
-        token = consume_token(raw, "erase")
-        if token is None:
-            return False
-        erase_person(token.person, by="link")
-    return True
-
-
-# ------------------------------------------------------------ staff handling (the request queue)
-
-ATTACHMENT_TYPES = {b"%PDF": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG": "png"}
 
 
 def effective_due(request):
@@ -231,29 +130,6 @@ def send_export(request, by):
                   link=external_url("rights.request_export", token=export_token(person)), days=EXPORT_LINK_DAYS)
         DataRequest.update(state="answered", answered_at=clock.now()).where(DataRequest.id == request.id).execute()
         audit.record("data_exported", person, detail=f"request {request.id}: link sent", actor=by)
-
-
-def erase_for_request(request, by):
-    """Erase the person of an erasure request (the same service as self-service erasure)."""
-    person = request.person
-    if person is None:
-        raise NotNow("no_person")
-    with database.atomic():
-        DataRequest.update(state="answered", answered_at=clock.now()).where(DataRequest.id == request.id).execute()
-        erase_person(person, by=f"staff for request {request.id}")
-
-
-def announce_lift(person, when, by):
-    """Tell the person their restriction will be lifted (Art. 18(3)); lifting is allowed afterwards."""
-    with database.atomic():
-        restriction = active_restriction(person)
-        if restriction is None:
-            return None
-        Restriction.update(lift_notice_at=clock.now()).where(Restriction.id == restriction.id).execute()
-        send_mail(person.email, "restriction_lifting", _l("Your restriction will be lifted"), person=person,
-                  when=when)
-        audit.record("restriction_lift_announced", person, actor=by)
-    return restriction
 
 
 def close(request, reply, by):
