@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 
 from .. import audit, clock
-from ..people.models import normalise_email
-from ..people.models import Person, address_hash, name_key
-from ..consents.models import Consent, ConsentEvent
+from ..people.models import Person, address_hash, name_key, normalise_email
+from ..consents.models import Consent, ConsentEvent, Suppression
 from ..db import database, insert_rows, is_postgresql
 from ..files import open_private, private_folder, write_private
 from ..register import get_register
@@ -209,23 +208,22 @@ def _large_cache():
         database.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
-def _lookup(sql, values):
-    """Run a SELECT whose `{}` is a list of `values` (one prepared statement, no query builder)."""
-    if not values:
-        return []
-    marks = ", ".join([database.obj.param] * len(values))
-    return database.execute_sql(sql.format(marks), list(values)).fetchall()
+def _ids_of(emails):
+    """Return {email: person id} for the addresses already in the register."""
+    return dict(Person.select(Person.email, Person.id).where(Person.email.in_(emails)).tuples()) if emails else {}
 
 
 def _batch(batch, dry_run, report):
     """Check one batch against the register and, unless dry, write it."""
     for _, row in batch:
         row["hash"] = address_hash(row["email"])
-    suppressed = {h for (h,) in _lookup('SELECT address_hash FROM suppression WHERE address_hash IN ({})',
-                                        [row["hash"] for _, row in batch])}
-    existing = dict(_lookup('SELECT email, id FROM person WHERE email IN ({})', [r["email"] for _, r in batch]))
-    granted = set(_lookup("SELECT person_id, purpose FROM consent WHERE state IN ('granted', 'objected') "
-                          "AND person_id IN ({})", list(existing.values())))
+    hashes = [row["hash"] for _, row in batch]
+    suppressed = {h for (h,) in Suppression.select(Suppression.address_hash)
+                  .where(Suppression.address_hash.in_(hashes)).tuples()}
+    existing = _ids_of([r["email"] for _, r in batch])
+    granted = set(Consent.select(Consent.person, Consent.purpose)
+                  .where(Consent.state.in_(("granted", "objected")), Consent.person.in_(list(existing.values())))
+                  .tuples()) if existing else set()
     todo, seen = [], set()
     for number, row in batch:
         if row["hash"] in suppressed:
@@ -250,14 +248,15 @@ def _batch(batch, dry_run, report):
                          "updated_at", "email_hash"),
                 [(r["email"], r["name"], name_key(r["name"]), r["language"], "import", "subscriber", now, now,
                   r["hash"]) for r in new])
-    existing.update(_lookup('SELECT email, id FROM person WHERE email IN ({})', [r["email"] for r in new]))
+    existing.update(_ids_of([r["email"] for r in new]))
     events = [(existing[row["email"]], purpose, "granted", "consent", str(row["when"]), "import", row["source"],
                "import", "") for row, wanted in todo for purpose in wanted]
     insert_rows(ConsentEvent, ("person", "purpose", "action", "basis", "occurred_at", "source_kind", "source",
                                "notice_version", "network"), events)
-    latest = {(person, purpose): event for event, person, purpose in _lookup(
-        "SELECT id, person_id, purpose FROM consent_event WHERE source_kind = 'import' AND person_id IN ({}) "
-        "ORDER BY id", list({e[0] for e in events}))}
+    latest = {(person, purpose): event for event, person, purpose in
+              ConsentEvent.select(ConsentEvent.id, ConsentEvent.person, ConsentEvent.purpose)
+              .where(ConsentEvent.source_kind == "import", ConsentEvent.person.in_(list({e[0] for e in events})))
+              .order_by(ConsentEvent.id).tuples()}
     insert_rows(Consent, ("person", "purpose", "state", "updated_at", "event"),
                 [(e[0], e[1], "granted", now, latest[(e[0], e[1])]) for e in events],
                 conflict=("person", "purpose"), update=("state", "updated_at", "event"))
