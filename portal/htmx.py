@@ -20,6 +20,14 @@ def render_page(page, fragment=None, status=200, **context):
     return make_response(render_template(template, **context), status)
 
 
+def render_form(page, form, fragment=None, failed=False, **context):
+    """Render a page (or its fragment for htmx) with `form`: 422 when the form has errors, else 200.
+
+    `failed` marks an answer that refused the form without a field error (a wrong password).
+    """
+    return render_page(page, fragment, 422 if form.errors or failed else 200, form=form, **context)
+
+
 def redirect_to(endpoint, **values):
     """Redirect after a successful POST: 303, or HX-Redirect for htmx."""
     location = endpoint if endpoint.startswith("/") else url_for(endpoint, **values)

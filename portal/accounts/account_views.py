@@ -7,7 +7,7 @@ from flask import abort, flash, render_template, request, url_for
 from ..translate import gettext as _
 from flask_login import current_user
 
-from ..htmx import is_partial_request, redirect_to, render_page
+from ..htmx import is_partial_request, redirect_to, render_page, render_form
 from ..limits import per_field
 from ..web import safe_next
 from . import service
@@ -42,8 +42,7 @@ def profile():
             return render_template("accounts/_profile.html", form=form, editing=False, saved=True)
         return redirect_to("accounts.account")
     editing = request.method == "POST" or request.args.get("edit") == "1" or not is_partial_request()
-    status = 422 if form.errors else 200
-    return render_page("accounts/account.html", "accounts/_profile.html", status, form=form, editing=editing)
+    return render_form("accounts/account.html", form, "accounts/_profile.html", editing=editing)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -56,7 +55,7 @@ def change_password():
             flash(_("Your password is changed. Every other session has ended."), "success")
             return redirect_to("accounts.account")
         form.current_password.errors.append(_("The current password is not right."))
-    return render_page("accounts/password.html", None, 422 if form.errors else 200, form=form)
+    return render_form("accounts/password.html", form)
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
@@ -73,7 +72,7 @@ def change_email():
             flash(_("We sent a confirmation link to %(email)s. Your address changes when you open it.",
                     email=form.email.data), "success")
             return redirect_to("accounts.account")
-    return render_page("accounts/email.html", None, 422 if form.errors else 200, form=form)
+    return render_form("accounts/email.html", form)
 
 
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
@@ -133,7 +132,7 @@ def reauthenticate():
         if service.reauthenticate(me(), form.password.data):
             return redirect_to(next_path)
         form.password.errors.append(_("The password is not right."))
-    return render_page("accounts/reauth.html", None, 422 if form.errors else 200, form=form, next=next_path)
+    return render_form("accounts/reauth.html", form, next=next_path)
 
 
 @bp.get("/account/unverified")

@@ -6,7 +6,7 @@ back with status 422 as the form fragment for htmx or the whole page.
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..htmx import redirect_to, render_page
+from ..htmx import redirect_to, render_page, render_form
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..logs import auth_event
@@ -41,9 +41,8 @@ def login():
             return redirect_to(next_path)
         else:
             error = _("The email address, username or password is not right.")
-    status = 422 if form.errors or error else 200
-    return render_page("accounts/login.html", "accounts/_login_form.html", status,
-                       form=form, error=error, next=next_path)
+    return render_form("accounts/login.html", form, "accounts/_login_form.html", failed=bool(error),
+                       error=error, next=next_path)
 
 
 @bp.post("/logout")
@@ -69,7 +68,7 @@ def reset_request():
         flash(_("If the address belongs to an account, a reset link is on its way. "
                 "It is valid for 30 minutes."), "success")
         return redirect_to("accounts.reset_request")
-    return render_page("accounts/reset_request.html", None, 422 if form.errors else 200, form=form)
+    return render_form("accounts/reset_request.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -85,8 +84,7 @@ def reset(token):
         end_current_session()
         flash(_("Your password is changed and every session has ended. Log in with the new password."), "success")
         return redirect_to("accounts.login")
-    status = 422 if form.errors else 200
-    return render_template("accounts/reset.html", valid=True, form=form, token=token), status
+    return render_form("accounts/reset.html", form, valid=True, token=token)
 
 
 @bp.post("/language")

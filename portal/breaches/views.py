@@ -7,7 +7,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from .. import audit, clock
 from ..accounts.access import me
 from ..accounts.forms import plain_text, required, within_calendar
-from ..htmx import redirect_to, render_page
+from ..htmx import redirect_to, render_page, render_form
 from ..staff import people
 from ..staff.access import staff_required
 from ..staff.forms import search_form
@@ -80,7 +80,7 @@ def new():
     if form.validate_on_submit():
         breach = service.record(form.values(), me())
         return redirect_to(url_for("breaches.detail", breach_id=breach.id))
-    return render_page("breaches/form.html", None, 422 if form.errors else 200, form=form, breach=None)
+    return render_form("breaches/form.html", form, breach=None)
 
 
 @bp.route("/admin/breaches/<int:breach_id>", methods=["GET", "POST"])
@@ -94,7 +94,7 @@ def detail(breach_id):
         flash(_("The incident is updated."), "success")
         return redirect_to(url_for("breaches.detail", breach_id=breach.id))
     search = search_form()
-    return render_page("breaches/detail.html", None, 422 if form.errors else 200, breach=breach, form=form,
+    return render_form("breaches/detail.html", form, breach=breach,
                        search=search, rows=None, now=clock.now(), deadline=service.ombudsman_deadline(breach),
                        notified=service.notified(breach))
 

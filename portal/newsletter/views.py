@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, render_template, request, send_file, url_for
 
-from ..htmx import is_partial_request, redirect_to, render_page
+from ..htmx import is_partial_request, redirect_to, render_page, render_form
 from ..accounts.forms import checked_email
 from ..consents import service as ledger
 from ..consents.labels import outcome_message, stop_all_text
@@ -68,10 +68,9 @@ def subscribe(form_key):
         done = False
     if done and not form.website.data:  # a bot filled the hidden field: answer as usual, do nothing
         service.subscribe(definition, form.email.data, form.name.data, form.chosen(), language)
-    context = dict(definition=definition, form=form, done=done, embedded=embedded, language=language)
-    status = 422 if form.errors else 200
     page = "newsletter/embed.html" if embedded else "newsletter/subscribe.html"
-    response = render_page(page, "newsletter/_subscribe.html", status, **context)
+    response = render_form(page, form, "newsletter/_subscribe.html", definition=definition, done=done,
+                           embedded=embedded, language=language)
     return frameable(response, definition) if embedded else response
 
 
@@ -121,7 +120,7 @@ def preferences_request():
         service.send_preferences_link(form.email.data, select_locale())
         flash(_("If the address is in our register, a link to your email preferences is on its way."), "success")
         return redirect_to("newsletter.preferences_request")
-    return render_page("newsletter/preferences_request.html", None, 422 if form.errors else 200, form=form)
+    return render_form("newsletter/preferences_request.html", form)
 
 
 def link_gone(problem):

@@ -4,7 +4,7 @@ from flask import abort, flash, render_template, request, url_for
 from .. import clock
 from ..accounts.access import me
 from ..people.models import Person
-from ..htmx import redirect_to, render_page
+from ..htmx import redirect_to, render_page, render_form
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
 from ..db import get_or_404, parse_id
@@ -24,7 +24,7 @@ def admin_products():
         service.save_product(**form.values())
         flash(_("The product is saved."), "success")
         return redirect_to("orders.admin_products")
-    return render_page("orders/admin_products.html", None, 422 if form.errors else 200, form=form,
+    return render_form("orders/admin_products.html", form,
                        products=list(Product.select().order_by(Product.active.desc(), Product.starts_at.desc(),
                                                                Product.name)))
 
@@ -48,7 +48,7 @@ def admin_product(product_id):
             service.save_product(item, **form.values())
             flash(_("The product is saved."), "success")
             return redirect_to("orders.admin_products")
-    return render_page("orders/admin_product.html", None, 422 if form.errors else 200, form=form, product=item)
+    return render_form("orders/admin_product.html", form, product=item)
 
 
 @bp.post("/admin/people/<int:person_id>/orders")

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 
 from ..accounts.access import me, member_required
 from ..consents.service import soft_opt_in_offered
-from ..htmx import redirect_to, render_page
+from ..htmx import redirect_to, render_page, render_form
 from ..i18n import select_locale
 from ..web import csrf, public
 from . import service, webhook
@@ -45,8 +45,7 @@ def buy(product_id):
         refused = bool(offered) and form.refuse_marketing.data
         order = service.place_order(person, [(product, 1)], form.billing(), refused, language)
         return redirect_to("orders.purchase", reference=order.reference)
-    return render_page("orders/buy.html", "orders/_buy_form.html", 422 if form.errors else 200,
-                       form=form, product=product)
+    return render_form("orders/buy.html", form, "orders/_buy_form.html", product=product)
 
 
 @bp.get("/account/purchases")

@@ -7,7 +7,7 @@ from .. import audit, clock
 from ..accounts.access import me
 from ..accounts.service import update_profile
 from ..db import get_or_404
-from ..htmx import redirect_to, render_page
+from ..htmx import redirect_to, render_page, render_form
 from ..staff.access import staff_required
 from ..translate import gettext as _, lazy_gettext as _l
 from . import erasure, requests, restrictions
@@ -49,7 +49,7 @@ def request_queue():
                 form.scan.errors.append(_("Attach a PDF, JPEG or PNG file."))
     now, rows = clock.now(), requests.queue()
     audit.record("people_listed", None, detail=f"requests: {len(rows)} shown")
-    return render_page("rights/admin_queue.html", None, 422 if form.errors else 200, form=form,
+    return render_form("rights/admin_queue.html", form,
                        rows=rows, now=now, soon=now + SOON, due=requests.effective_due)
 
 

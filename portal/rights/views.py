@@ -11,7 +11,7 @@ from ..accounts.access import fresh_password_required, me, member_required
 from ..accounts.forms import checked_email
 from ..accounts.service import confirm_password
 from ..accounts.sessions import end_current_session
-from ..htmx import redirect_to, render_page
+from ..htmx import redirect_to, render_page, render_form
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..logs import auth_event
@@ -77,7 +77,7 @@ def restrict():
         restrictions.restrict(person, form.reason.data, form.details.data)
         flash(_("Processing of your data is now restricted: we only store it. You get no marketing."), "success")
         return redirect_to("rights.restrict")
-    return render_page("rights/restrict.html", None, 422 if form.errors else 200, form=form,
+    return render_form("rights/restrict.html", form,
                        restriction=restriction)
 
 
@@ -108,7 +108,7 @@ def delete():
                   "success")
             return redirect_to("pages.home")
     vouchers, vouchers_until = vouchers_of(me().person)
-    return render_page("rights/delete.html", None, 422 if form.errors else 200, form=form, vouchers=vouchers,
+    return render_form("rights/delete.html", form, vouchers=vouchers,
                        vouchers_until=vouchers_until)
 
 
@@ -123,7 +123,7 @@ def request_form():
         if not form.website.data:
             requests.file_request(form.email.data, form.kind.data, form.details.data, select_locale())
         return redirect_to("rights.request_sent")
-    return render_page("rights/request.html", None, 422 if form.errors else 200, form=form)
+    return render_form("rights/request.html", form)
 
 
 @bp.get("/privacy/request/sent")

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..accounts.forms import EmailForm, checked_email
 from ..consents import service as ledger
-from ..htmx import redirect_to, render_page
+from ..htmx import redirect_to, render_page, render_form
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..people.models import BLOCKED_DOMAIN, is_blocked as blocked_domain
@@ -42,8 +42,7 @@ def form():
         else:
             session["signup_email"] = form.email.data
             return redirect_to("signup.done")
-    status = 422 if form.errors else 200
-    return render_page("signup/signup.html", "signup/_signup_form.html", status, form=form)
+    return render_form("signup/signup.html", form, "signup/_signup_form.html")
 
 
 @bp.get("/signup/done")
@@ -83,4 +82,4 @@ def resend():
         flash(_("If the address belongs to an account that is not yet confirmed, "
                 "a new link is on its way. It is valid for 24 hours."), "success")
         return redirect_to("signup.resend")
-    return render_page("signup/resend.html", None, 422 if form.errors else 200, form=form)
+    return render_form("signup/resend.html", form)

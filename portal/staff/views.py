@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..accounts.access import me
 from ..accounts.models import Account
 from ..accounts.sessions import current_session, recently_authenticated
-from ..htmx import redirect_to, render_page
+from ..htmx import redirect_to, render_page, render_form
 from ..limits import per_key
 from ..translate import gettext as _
 from ..web import public, safe_next
@@ -36,7 +36,7 @@ def enrol():
     secret = totp.secret_of(account) if request.method == "POST" else None
     secret = secret or totp.begin_enrolment(account)
     uri = totp.provisioning_uri(account, secret)
-    return render_page("staff/enrol.html", None, 422 if form.errors else 200, form=form, secret=secret,
+    return render_form("staff/enrol.html", form, secret=secret,
                        qr=totp.qr_svg(uri))
 
 
@@ -58,7 +58,7 @@ def second_factor():
                         "verification to get new ones.", left=left), "info")
             return redirect_to(next_path)
         form.code.errors.append(_("That code is not right, or it was already used."))
-    return render_page("staff/second_factor.html", None, 422 if form.errors else 200, form=form, next=next_path)
+    return render_form("staff/second_factor.html", form, next=next_path)
 
 
 @bp.get("/admin/staff")
@@ -123,5 +123,5 @@ def accept(token):
                 return redirect_to("accounts.login")
         except service.UsernameTaken:
             form.username.errors.append(_("That username is taken. Choose another one."))
-    return render_page("staff/accept.html", None, 422 if form.errors else 200, form=form, role=role,
+    return render_form("staff/accept.html", form, role=role,
                        account=account, token=token)
