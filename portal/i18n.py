@@ -5,11 +5,11 @@ switch (kept in the session cookie), else Finnish.
 """
 from flask import has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime
-from flask_login import current_user
 
 from . import translate
 from .register import current_language
 from .translate import LANGUAGE_NAMES, LANGUAGES
+from .web import me
 
 babel = Babel()
 
@@ -18,8 +18,8 @@ def select_locale():
     """Return the language for this request (Finnish outside requests)."""
     if not has_request_context():
         return "fi"
-    if current_user.is_authenticated:
-        return current_user.person.language
+    if me().is_authenticated:
+        return me().person.language
     asked = request.args.get("lang")  # ?lang=en on a link or an embedded form
     if asked in LANGUAGES:
         return asked

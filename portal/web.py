@@ -45,6 +45,11 @@ ERRORS = {
 }
 
 
+def me():
+    """Return the signed-in account (or flask-login's anonymous user): the one name code uses for it."""
+    return current_user._get_current_object()
+
+
 def public(view):
     """Mark a view as open to everyone, signed in or not."""
     view.access = "public"
@@ -218,7 +223,7 @@ def init_app(app):
 
 def log_refusal(code):
     """Log a 403 or 429 as an auth event with the signed-in account (AC-06, LOG-01)."""
-    account_id = current_user.id if current_user.is_authenticated else None
+    account_id = me().id if me().is_authenticated else None
     auth_event("forbidden" if code == 403 else "rate_limited", "refused", account_id=account_id,
                method=request.method, endpoint=request.endpoint, status=code, **g.get("rate_limited", {}))
 

@@ -4,10 +4,9 @@ Each decorator marks the view for the deny-by-default check in `web.py`.
 """
 from flask import abort, flash, g, request, url_for
 from ..translate import lazy_gettext as _l
-from flask_login import current_user
 
 from ..htmx import redirect_to
-from ..web import requires
+from ..web import me, requires
 from .sessions import recently_authenticated
 
 
@@ -19,22 +18,17 @@ def _to_login():
 
 
 def _signed_in():
-    return None if current_user.is_authenticated else _to_login()
+    return None if me().is_authenticated else _to_login()
 
 
 def _member():
-    if not current_user.is_authenticated:
+    if not me().is_authenticated:
         return _to_login()
-    if not current_user.is_verified:
+    if not me().is_verified:
         return redirect_to("accounts.unverified")
-    if current_user.state == "pending_approval":
+    if me().state == "pending_approval":
         return redirect_to("accounts.pending")
     return None
-
-
-def me():
-    """Return the signed-in account itself (not flask-login's proxy)."""
-    return current_user._get_current_object()
 
 
 login_required = requires("login", _signed_in)
@@ -49,7 +43,7 @@ def member_with_role(roles):
     denied = _member()
     if denied is not None:
         return denied
-    if current_user.role not in roles:
+    if me().role not in roles:
         abort(403)
     return None
 

@@ -5,7 +5,6 @@ plain post that redirects.
 """
 from flask import abort, flash, render_template, request, url_for
 from ..translate import gettext as _
-from flask_login import current_user
 
 from ..htmx import is_partial_request, redirect_to, render_page, render_form
 from ..limits import per_field
@@ -30,7 +29,7 @@ def account():
 @member_required
 def profile():
     """Edit name, phone and language in place (htmx) or as a page."""
-    person = current_user.person
+    person = me().person
     form = ProfileForm(data={"name": person.name, "phone": person.phone or "", "language": person.language})
     if request.method == "POST" and form.validate_on_submit():
         language_changed = form.language.data != person.language
@@ -49,7 +48,7 @@ def profile():
 @member_required
 def change_password():
     """Change the password; needs the current one (AUTH-07)."""
-    form = ChangePasswordForm(person=current_user.person, username=current_user.username)
+    form = ChangePasswordForm(person=me().person, username=me().username)
     if form.validate_on_submit():
         if service.change_password(me(), form.current_password.data, form.password.data):
             flash(_("Your password is changed. Every other session has ended."), "success")
@@ -65,7 +64,7 @@ def change_email():
     """Ask to change the email address; the new address must be confirmed."""
     form = EmailForm()
     if form.validate_on_submit():
-        if form.email.data == current_user.person.email:
+        if form.email.data == me().person.email:
             form.email.errors.append(_("That is already your email address."))
         else:
             service.request_email_change(me(), form.email.data)
@@ -80,7 +79,7 @@ def change_email():
 def confirm_email_change(token):
     """Confirm a new email address from the link sent to it."""
     target = service.email_change_target(token)
-    if target is None or target.person_id != current_user.person.id:
+    if target is None or target.person_id != me().person.id:
         return render_template("accounts/email_confirm.html", valid=False), 404
     if request.method == "POST":
         try:
@@ -98,7 +97,7 @@ def confirm_email_change(token):
 @member_required
 def sessions():
     """List the member's signed-in browsers."""
-    rows = (LoginSession.select().where(LoginSession.account == current_user.id)
+    rows = (LoginSession.select().where(LoginSession.account == me().id)
             .order_by(LoginSession.last_seen_at.desc()))
     return render_template("accounts/sessions.html", sessions=rows, current=current_session())
 
@@ -139,7 +138,7 @@ def reauthenticate():
 @login_required
 def unverified():
     """Tell a signed-in person to confirm their email first."""
-    if current_user.is_verified:
+    if me().is_verified:
         return redirect_to("accounts.account")
     return render_template("accounts/unverified.html")
 
@@ -148,6 +147,6 @@ def unverified():
 @login_required
 def pending():
     """Tell a verified member that their membership awaits approval."""
-    if current_user.state != "pending_approval":
+    if me().state != "pending_approval":
         return redirect_to("accounts.account")
     return render_template("accounts/pending.html")

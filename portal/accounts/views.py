@@ -4,14 +4,13 @@ Views validate a form, call one service verb and pick a response; errors come
 back with status 422 as the form fragment for htmx or the whole page.
 """
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user
 
 from ..htmx import redirect_to, render_page, render_form
 from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..logs import auth_event
 from ..translate import LANGUAGES, gettext as _
-from ..web import public, safe_next
+from ..web import me, public, safe_next
 from . import service
 from .access import login_required
 from .forms import EmailForm, LoginForm, ResetPasswordForm, checked_email
@@ -27,7 +26,7 @@ bp = Blueprint("accounts", __name__)
 def login():
     """Log in with email or username and password."""
     next_path = safe_next(request.values.get("next"), url_for("accounts.account"))
-    if current_user.is_authenticated and request.method == "GET":
+    if me().is_authenticated and request.method == "GET":
         return redirect(next_path)
     form = LoginForm()
     error = None
@@ -49,8 +48,8 @@ def login():
 @login_required
 def logout():
     """End this session on the server and forget the cookie (SES-04, SES-09)."""
-    account_id = current_user.id
-    end_current_session(language=current_user.person.language)
+    account_id = me().id
+    end_current_session(language=me().person.language)
     auth_event("logout", "success", account_id=account_id)
     flash(_("You have logged out."), "success")
     return redirect_to("pages.home")
@@ -94,7 +93,7 @@ def switch_language():
     lang = request.form.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
-        if current_user.is_authenticated and current_user.person.language != lang:
-            service.set_language(current_user.person, lang)
+        if me().is_authenticated and me().person.language != lang:
+            service.set_language(me().person, lang)
     return redirect(safe_next(request.form.get("next")), code=303)
 

@@ -1,15 +1,15 @@
 """Writing the audit log: one append-only entry per action on personal data (AC-06, LOG-04)."""
 from flask import has_request_context, request
-from flask_login import current_user
 
 from ..logs import coarse_network
 from .models import AuditEntry
+from ..web import me
 
 
 def record(action, person=None, detail="", actor=None):
     """Append an audit entry; `detail` must not contain personal data."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user._get_current_object()
+    if actor is None and has_request_context() and me().is_authenticated:
+        actor = me()
     person_id = person if isinstance(person, int) or person is None else person.id
     return AuditEntry.create(
         actor_id=actor.id if actor is not None else None, actor_role=actor.role if actor is not None else "",

@@ -1,12 +1,11 @@
 """The privacy notice pages: the version in force, every earlier version, the banner."""
 from flask import Blueprint, abort, redirect, render_template, request
-from flask_login import current_user
 
 from ..accounts.access import login_required
 from ..accounts.models import Account
 from ..register import RegisterError, parse_register
 from ..translate import lazy_gettext as _l
-from ..web import public, safe_next
+from ..web import me, public, safe_next
 from ..register.versions import NoticeVersion, current
 
 bp = Blueprint("notice", __name__)
@@ -65,13 +64,12 @@ def seen():
     """Remember that the member has seen the notice version in force (hides the banner)."""
     version_id = current()[0]
     if version_id is not None:
-        Account.update(notice_seen=version_id).where(Account.id == current_user.id).execute()
+        Account.update(notice_seen=version_id).where(Account.id == me().id).execute()
     return redirect(safe_next(request.form.get("next")), code=303)
 
 
 def notice_changed():
     """Return True when the signed-in member has not yet seen the notice version in force."""
-    from flask_login import current_user
     version_id = current()[0]
-    return (version_id is not None and current_user.is_authenticated
-            and (current_user.notice_seen or 0) < version_id)
+    return (version_id is not None and me().is_authenticated
+            and (me().notice_seen or 0) < version_id)

@@ -4,7 +4,6 @@ Views validate a form, call one service verb and pick a response; errors come
 back with status 422 as the form fragment for htmx or the whole page.
 """
 from flask import Blueprint, flash, render_template, request, session
-from flask_login import current_user
 
 from ..accounts.forms import EmailForm, checked_email
 from ..consents import service as ledger
@@ -13,7 +12,7 @@ from ..i18n import select_locale
 from ..limits import per_field, per_ip
 from ..people.models import BLOCKED_DOMAIN, is_blocked as blocked_domain
 from ..translate import gettext as _
-from ..web import public
+from ..web import me, public
 from . import service
 from .forms import signup_form
 
@@ -61,7 +60,7 @@ def verify(token):
         account = service.verify_email(token)
         if account is not None:
             flash(_("Your email address is confirmed."), "success")
-            if current_user.is_authenticated and current_user.id == account.id:
+            if me().is_authenticated and me().id == account.id:
                 return redirect_to("accounts.account")
             return redirect_to("accounts.login")
     status = 200 if target is not None else 404
@@ -75,8 +74,8 @@ def verify(token):
 def resend():
     """Send a new verification link; the answer is the same for every address."""
     form = EmailForm()
-    if current_user.is_authenticated and request.method == "GET":
-        form.email.data = current_user.person.email
+    if me().is_authenticated and request.method == "GET":
+        form.email.data = me().person.email
     if form.validate_on_submit():
         service.resend_verification(form.email.data, select_locale())
         flash(_("If the address belongs to an account that is not yet confirmed, "

@@ -7,18 +7,17 @@ page (AUTH-11). Members get 403, on pages and htmx fragments alike (AC-02,
 AC-05); the refusal is logged by the error handler (AC-06).
 """
 from flask import request, url_for
-from flask_login import current_user
 
 from ..accounts.access import member_with_role
 from ..accounts.sessions import current_session
 from ..htmx import redirect_to
-from ..web import requires
+from ..web import me, requires
 
 STAFF = ("moderator", "admin")
 
 
 def _second_factor_gate():
-    if current_user.totp_enabled_at is None:
+    if me().totp_enabled_at is None:
         return redirect_to(url_for("staff.enrol", next=request.path if request.method == "GET" else None))
     session = current_session()
     if session is None or session.second_factor_at is None:

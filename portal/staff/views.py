@@ -1,6 +1,5 @@
 """Staff pages: the second factor (enrol, enter a code) and managing staff."""
 from flask import Blueprint, abort, flash, render_template, request, url_for
-from flask_login import current_user
 
 from ..accounts.access import me
 from ..accounts.models import Account
@@ -42,7 +41,7 @@ def enrol():
 
 @bp.route("/admin/2fa", methods=["GET", "POST"])
 @staff_signed_in
-@per_key("SECOND_FACTOR_LIMIT_PER_ACCOUNT", lambda: f"2fa:{current_user.id}", only_failures=True)
+@per_key("SECOND_FACTOR_LIMIT_PER_ACCOUNT", lambda: f"2fa:{me().id}", only_failures=True)
 def second_factor():
     """Enter a code from the authenticator (or a recovery code) before any staff page."""
     account = me()
