@@ -78,7 +78,7 @@ def change_email():
 @login_required
 def confirm_email_change(token):
     """Confirm a new email address from the link sent to it."""
-    target = service.email_change_target(token)
+    target = service.peek_email_change(token)
     if target is None or target.person_id != me().person.id:
         return render_template("accounts/email_confirm.html", valid=False), 404
     if request.method == "POST":

@@ -17,7 +17,7 @@ from . import passwords
 from ..people.models import Person, address_hash, normalise_email
 from .models import Account
 from .sessions import end_sessions, mark_reauthenticated, start_session
-from .tokens import consume_token, find_token, issue_token, token_data, void_tokens
+from .tokens import consume_token, peek_token, issue_token, token_data, void_tokens
 
 
 # Every password check counts against the account's one limit (AUTH-08): logins,
@@ -100,9 +100,9 @@ def decide_password_reset(email, language):
     auth_event("password_reset_request", "sent", account_id=account.id)
 
 
-def reset_target(raw):
+def peek_reset(raw):
     """Return the token behind a reset link if it can still be used."""
-    return find_token(raw, "reset_password")
+    return peek_token(raw, "reset_password")
 
 
 def reset_password(raw, new_password):
@@ -178,9 +178,9 @@ def request_email_change(account, new_email):
     auth_event("email_change_request", "sent", account_id=account.id)
 
 
-def email_change_target(raw):
+def peek_email_change(raw):
     """Return the token behind an email-change link if it can still be used."""
-    return find_token(raw, "change_email")
+    return peek_token(raw, "change_email")
 
 
 def confirm_email_change(raw):

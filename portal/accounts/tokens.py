@@ -34,7 +34,7 @@ def issue_token(person, purpose, data=None):
     return raw
 
 
-def find_token(raw, purpose):
+def peek_token(raw, purpose):
     """Return the usable token row for `raw` and `purpose`, or None."""
     if not raw or len(raw) > 100:
         return None
@@ -51,7 +51,7 @@ def consume_token(raw, purpose):
 
     The update is conditional, so of two simultaneous uses only one wins.
     """
-    token = find_token(raw, purpose)
+    token = peek_token(raw, purpose)
     if token is None:
         return None
     now = clock.now()

@@ -74,7 +74,7 @@ def reset_request():
 @public
 def reset(token):
     """Choose a new password from a reset link; all sessions end (TOK-05)."""
-    target = service.reset_target(token)
+    target = service.peek_reset(token)
     if target is None:
         return render_template("accounts/reset.html", valid=False, form=None), 404
     account = target.person.accounts.first()

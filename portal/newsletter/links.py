@@ -101,7 +101,7 @@ def read_unsubscribe(token):
     return (person, purpose, None) if person is not None else (None, None, INVALID)
 
 
-def from_material(token):
+def read_material(token):
     """Return (person, form_key) of a material token, or (None, None) when invalid or expired."""
     try:
         email_hash, form_key = _timed("material").loads(token, max_age=MATERIAL_MAX_AGE)

@@ -59,7 +59,7 @@ def subscribe(form, email, name, optional, language):
     request_confirmation(email, name, language, form_grants(form, optional, language), "form", form.key)
 
 
-def pending_for(raw):
+def peek_pending(raw):
     """Return the unexpired pending sign-up behind a confirmation link, or None."""
     if not raw or len(raw) > 100:
         return None
@@ -80,7 +80,7 @@ def confirm(raw):
     is the one way an address on the suppression list comes off it.
     """
     with database.atomic():
-        pending = pending_for(raw)
+        pending = peek_pending(raw)
         if pending is None or not PendingSignup.delete().where(PendingSignup.id == pending.id).execute():
             return None, None
         person = _person_for(pending)

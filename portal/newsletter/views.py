@@ -90,7 +90,7 @@ def embed(form_key):
 @public
 def confirm(token):
     """Confirm a subscription: a GET shows a button, the POST confirms (CSRF-02)."""
-    pending = service.pending_for(token)
+    pending = service.peek_pending(token)
     if request.method == "POST" and pending is not None:
         person, form = service.confirm(token)
         if person is not None:
@@ -221,7 +221,7 @@ def unsubscribe(token):
 @public
 def material(token):
     """Download a free material from a 7-day link."""
-    person, form_key = links.from_material(token)
+    person, form_key = links.read_material(token)
     definition = get_register().forms.get(form_key) if person is not None else None
     if definition is None or not definition.get("material_file"):
         return render_template("newsletter/material_gone.html"), 404

@@ -7,7 +7,7 @@ deleted as soon as it has been delivered.
 from .. import audit, clock
 from ..accounts.models import Account
 from ..accounts.sessions import end_sessions
-from ..accounts.tokens import consume_token, find_token, issue_token
+from ..accounts.tokens import consume_token, peek_token, issue_token
 from ..db import database
 from ..mail.service import external_url, send_mail
 from ..people.models import Person
@@ -45,9 +45,9 @@ def request_erasure_link(person):
                   link=external_url("rights.erase_by_link", token=raw))
 
 
-def erasure_target(raw):
+def peek_erasure(raw):
     """Return the person behind an erasure link, or None."""
-    token = find_token(raw, "erase")
+    token = peek_token(raw, "erase")
     return token.person if token is not None else None
 
 

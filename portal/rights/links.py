@@ -6,7 +6,7 @@ own page or from /account/export. What a used-up link says is told apart here.
 """
 from .. import audit, clock
 from ..accounts.models import EmailToken, digest
-from ..accounts.tokens import LIFETIMES, consume_token, find_token, issue_token, void_tokens
+from ..accounts.tokens import LIFETIMES, consume_token, peek_token, issue_token, void_tokens
 from ..db import database
 
 EXPORT_LINK_DAYS = LIFETIMES["export"].days
@@ -17,9 +17,9 @@ def export_token(person):
     return issue_token(person, "export")
 
 
-def export_target(raw):
+def peek_export(raw):
     """Return the person whose unused, unexpired download link this is, or None."""
-    token = find_token(raw, "export")
+    token = peek_token(raw, "export")
     return token.person if token is not None else None
 
 

@@ -30,7 +30,7 @@ def file_request(email, kind, details, language):
                   link=external_url("rights.confirm_request", token=raw), kind=kind)
 
 
-def request_for(raw):
+def peek_request(raw):
     """Return the unverified request behind a confirmation link (valid 72 h), or None."""
     if not raw or len(raw) > 100:
         return None
@@ -43,7 +43,7 @@ def request_for(raw):
 def confirm_request(raw):
     """Verify a request's address; answer access and portability at once. Return the request."""
     with database.atomic():
-        request = request_for(raw)
+        request = peek_request(raw)
         if request is None:
             return None
         person = Person.get_or_none(Person.email == request.email)

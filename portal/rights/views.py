@@ -137,7 +137,7 @@ def request_sent():
 @public
 def confirm_request(token):
     """Confirm a request: a GET shows a button, the POST confirms (mail scanners open links)."""
-    pending = requests.request_for(token)
+    pending = requests.peek_request(token)
     if request.method == "POST" and pending is not None:
         done = requests.confirm_request(token)
         if done is not None:
@@ -150,7 +150,7 @@ def confirm_request(token):
 @public
 def request_export(token):
     """Download the export a verified request was answered with: the link works once, for 7 days."""
-    person = links.take_export(token) if request.method == "POST" else links.export_target(token)
+    person = links.take_export(token) if request.method == "POST" else links.peek_export(token)
     if person is None:
         return render_template("rights/export_gone.html", problem=links.export_link_problem(token)), 404
     if request.method == "POST":
@@ -162,7 +162,7 @@ def request_export(token):
 @public
 def cancel_export(token):
     """Cancel a download link one did not ask for (and any other still open)."""
-    person = links.export_target(token)
+    person = links.peek_export(token)
     if person is None:
         return render_template("rights/export_gone.html", problem=links.export_link_problem(token)), 404
     links.cancel_export_links(person, by="the link")
@@ -173,7 +173,7 @@ def cancel_export(token):
 @public
 def erase_by_link(token):
     """A subscriber without an account confirms deleting their data."""
-    person = erasure.erasure_target(token)
+    person = erasure.peek_erasure(token)
     if request.method == "POST" and person is not None and erasure.erase_by_link(token):
         return render_template("rights/erased.html"), 200
     status = 200 if person is not None else 404

@@ -11,7 +11,7 @@ from .. import clock, limits
 from ..accounts import passwords
 from ..accounts.models import Account, EmailToken
 from ..accounts.service import ADDRESS_LIMIT, UsernameTaken
-from ..accounts.tokens import consume_token, find_token, issue_token, token_data
+from ..accounts.tokens import consume_token, peek_token, issue_token, token_data
 from ..consents import service as ledger
 from ..db import database
 from ..logs import auth_event
@@ -93,9 +93,9 @@ def _waiting_of(person):
     return token_data(latest) if latest is not None else {}
 
 
-def verification_target(raw):
+def peek_verification(raw):
     """Return the token behind a verification link if it can still be used."""
-    return find_token(raw, "verify_email")
+    return peek_token(raw, "verify_email")
 
 
 def verify_email(raw):

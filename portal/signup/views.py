@@ -55,7 +55,7 @@ def done():
 @public
 def verify(token):
     """Confirm an email address: a GET shows a button, the POST confirms (CSRF-02)."""
-    target = service.verification_target(token)
+    target = service.peek_verification(token)
     if request.method == "POST" and target is not None:
         account = service.verify_email(token)
         if account is not None:

@@ -6,7 +6,7 @@ from ..accounts import passwords
 from ..accounts.models import Account
 from ..people.models import Person
 from ..accounts.sessions import end_sessions
-from ..accounts.tokens import consume_token, find_token, issue_token, token_data
+from ..accounts.tokens import consume_token, peek_token, issue_token, token_data
 from ..db import database
 from ..logs import auth_event
 from ..mail.service import external_url, send_mail
@@ -38,9 +38,9 @@ def invite(email, role, by):
         audit.record("staff_invited", person, detail=f"role: {role}", actor=by)
 
 
-def invitation(raw):
+def peek_invitation(raw):
     """Return (person, role, account or None) behind an invitation link, or None."""
-    token = find_token(raw, "staff_invite")
+    token = peek_token(raw, "staff_invite")
     if token is None:
         return None
     return token.person, token_data(token)["role"], token.person.accounts.first()

@@ -110,7 +110,7 @@ def reset_second_factor(account_id):
 @public
 def accept(token):
     """Accept an invitation: choose a username and password if there is no account yet."""
-    found = service.invitation(token)
+    found = service.peek_invitation(token)
     if found is None:
         return render_template("staff/invite_gone.html"), 404
     person, role, account = found
