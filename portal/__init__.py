@@ -26,7 +26,7 @@ def create_app(overrides=None, environ=None):
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
 
-    from . import db, form_html, htmx, i18n, limits, logs, register, web
+    from . import db, form_html, htmx, language, limits, logs, register, web
     from . import accounts, admin, appointments, breaches, consents, imports, mail, moderation, newsletter, notice, orders, pages
     from . import processors, retention, rights, signup, staff
 
@@ -36,7 +36,7 @@ def create_app(overrides=None, environ=None):
     web.csrf.init_app(app)
     form_html.init_app(app)
     limits.init_app(app)
-    i18n.init_app(app)
+    language.init_app(app)
     htmx.init_app(app)
     web.init_app(app)
     accounts.init_app(app)

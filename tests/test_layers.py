@@ -20,7 +20,7 @@ FLOORS = [
     ["web"],
     # The register definition, the visitor's language, the people in the register.
     ["register"],
-    ["i18n"],
+    ["language"],
     ["people"],
     ["mail", "audit"],
     ["accounts"],

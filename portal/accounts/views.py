@@ -6,7 +6,7 @@ back with status 422 as the form fragment for htmx or the whole page.
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
 from ..htmx import redirect_to, render_page, render_form
-from ..i18n import select_locale
+from ..language import select_locale
 from ..limits import per_field, per_ip
 from ..logs import auth_event
 from ..translate import LANGUAGES, gettext as _

@@ -14,7 +14,7 @@ from ..htmx import is_partial_request, redirect_to, render_page, render_form
 from ..accounts.forms import checked_email
 from ..consents import service as ledger
 from ..consents.labels import outcome_message, stop_all_text
-from ..i18n import select_locale
+from ..language import select_locale
 from ..limits import per_field, per_ip
 from ..people.models import BLOCKED_DOMAIN, is_blocked
 from ..register import get_register

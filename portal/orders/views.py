@@ -12,7 +12,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from ..accounts.access import me, member_required
 from ..consents.service import soft_opt_in_offered
 from ..htmx import redirect_to, render_page, render_form
-from ..i18n import select_locale
+from ..language import select_locale
 from ..web import csrf, public
 from . import service, webhook
 from .forms import buy_form

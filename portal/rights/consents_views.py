@@ -9,7 +9,7 @@ from ..accounts.access import me, member_required
 from ..consents import service as ledger
 from ..consents.labels import outcome_message, stop_all_text
 from ..htmx import is_partial_request, redirect_to
-from ..i18n import select_locale
+from ..language import select_locale
 from ..newsletter import service as newsletter
 from ..register import get_register
 from ..translate import gettext as _

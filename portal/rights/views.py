@@ -12,7 +12,7 @@ from ..accounts.forms import checked_email
 from ..accounts.service import confirm_password
 from ..accounts.sessions import end_current_session
 from ..htmx import redirect_to, render_page, render_form
-from ..i18n import select_locale
+from ..language import select_locale
 from ..limits import per_field, per_ip
 from ..logs import auth_event
 from ..newsletter.views import person_or_gone
