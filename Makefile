@@ -15,6 +15,7 @@ worker: $(VENV)/installed
 	$(FLASK) worker
 
 test: $(VENV)/installed-test
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL ($$PORTAL_TEST_DATABASE_URL)"; \

@@ -66,10 +66,10 @@ def _count(database):
 
 def build(app, database, people):
     """Migrate and fill the database in bulk."""
-    from portal.people.models import address_hash, name_key
     from portal.accounts.passwords import hash_password
     from portal.consents.service import consent_wording
     from portal.db import upgrade
+    from portal.people.models import address_hash, name_key
     started = time.perf_counter()
     upgrade()
     rng = random.Random(2026)
@@ -119,11 +119,12 @@ def build(app, database, people):
 def sign_in_admin(app):
     """Create an admin with an authenticator, sign in and pass the second factor; return the client."""
     import pyotp
+
     from portal import clock
     from portal.accounts.models import Account
-    from portal.people.models import Person
     from portal.accounts.passwords import hash_password
     from portal.crypto import encrypt
+    from portal.people.models import Person
     secret = pyotp.random_base32()
     with app.test_request_context():
         person = Person.get_or_none(Person.email == "bench-admin@bench.invalid") or Person.create(

@@ -69,10 +69,10 @@ def _people(database):
 
 def build(app, database, people):
     """Migrate and fill the database in bulk; print how long it took."""
-    from portal.people.models import address_hash
     from portal.accounts.passwords import hash_password
     from portal.consents.service import consent_wording
     from portal.db import upgrade
+    from portal.people.models import address_hash
 
     started = time.perf_counter()
     upgrade()
@@ -147,8 +147,8 @@ def timed(fn, repeat=5):
 def report(app, database, people):
     """Measure and print the figures."""
     from portal.accounts.models import Account
-    from portal.people.models import Person
     from portal.consents import service
+    from portal.people.models import Person
 
     with app.test_request_context():
         events = database.execute_sql("SELECT COUNT(*) FROM consent_event").fetchone()[0]

@@ -68,7 +68,7 @@ def main():
                 print(f"round {round_no + 1}/{args.rounds} done", flush=True)
             login_p50, login_p99 = login_latency(portal_port)
             argon_p50 = argon2_verify_time()
-            rss = {name: worker_rss(server) for name, server in zip(("portal", "ceiling"), servers)}
+            rss = {name: worker_rss(server) for name, server in zip(("portal", "ceiling"), servers, strict=True)}
         finally:
             for server in servers:
                 server.send_signal(signal.SIGTERM)

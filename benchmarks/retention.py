@@ -84,8 +84,8 @@ def build(path, instance, people):
 def fill(database, people):
     """Write the people and everything about them, 10,000 at a time."""
     from portal import clock
-    from portal.people.models import address_hash
     from portal.consents.service import consent_wording
+    from portal.people.models import address_hash
 
     rng = random.Random(2026)
     now = clock.now()

@@ -5,6 +5,7 @@ person.restricted_at (Art. 18), and triggers that keep consent_event append-only
 """
 from peewee import *
 
+
 def up(migrator, db):
     class Base(Model):
         class Meta:

@@ -26,9 +26,33 @@ def create_app(overrides=None, environ=None):
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
 
-    from . import db, form_html, htmx, language, limits, logs, register, web
-    from . import accounts, admin, appointments, breaches, consents, imports, mail, moderation, newsletter, notice, orders, pages
-    from . import processors, retention, rights, signup, staff
+    from . import (
+        accounts,
+        admin,
+        appointments,
+        breaches,
+        consents,
+        db,
+        form_html,
+        htmx,
+        imports,
+        language,
+        limits,
+        logs,
+        mail,
+        moderation,
+        newsletter,
+        notice,
+        orders,
+        pages,
+        processors,
+        register,
+        retention,
+        rights,
+        signup,
+        staff,
+        web,
+    )
 
     logs.init_app(app)
     db.init_app(app)

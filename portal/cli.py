@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import click
-from flask.cli import with_appcontext
 from flask import current_app
+from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 

@@ -20,7 +20,7 @@ YEARS = range(1900, 3000)
 
 def now():
     """Return the current UTC time without tzinfo (as stored in the database)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + _offset
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None) + _offset
 
 
 def in_calendar(value):
@@ -50,14 +50,14 @@ def local(moment):
     """Return a naive UTC datetime as naive Helsinki time (None stays None)."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(HELSINKI).replace(tzinfo=None)
+    return moment.replace(tzinfo=dt.UTC).astimezone(HELSINKI).replace(tzinfo=None)
 
 
 def utc(local_moment):
     """Return a naive Helsinki time as naive UTC (None stays None)."""
     if local_moment is None:
         return None
-    return local_moment.replace(tzinfo=HELSINKI).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return local_moment.replace(tzinfo=HELSINKI).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def add_months(moment, months):

@@ -134,7 +134,8 @@ def _base_url(value, production):
         return "http://127.0.0.1:5000"
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ConfigError(f"PORTAL_BASE_URL must be an http(s) address such as https://portal.example.fi, not {value!r}.")
+        raise ConfigError("PORTAL_BASE_URL must be an http(s) address such as https://portal.example.fi, "
+                          f"not {value!r}.")
     if production and parts.scheme != "https":
         raise ConfigError("PORTAL_BASE_URL must start with https:// in production.")
     return value.strip().rstrip("/")
@@ -201,7 +202,7 @@ def _smtp_url(value, production):
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
         raise ConfigError("PORTAL_SMTP_URL must look like smtp://user:pass@host:port or smtps://user:pass@host:port.")
     try:
-        parts.port
+        parts.port  # noqa: B018  (reading it checks that the port is a number)
     except ValueError:
         raise ConfigError("PORTAL_SMTP_URL has a port that is not a number.") from None
     return value
@@ -230,7 +231,8 @@ def _mail_from(value, production, smtp_url):
     from email.utils import parseaddr
     name, address = parseaddr(value)
     if "@" not in address or "\n" in value or "\r" in value:
-        raise ConfigError(f"PORTAL_MAIL_FROM must be an address such as 'BloomLead <noreply@example.fi>', not {value!r}.")
+        raise ConfigError("PORTAL_MAIL_FROM must be an address such as 'BloomLead <noreply@example.fi>', "
+                          f"not {value!r}.")
     try:
         Address(display_name=name, addr_spec=address)
     except (ValueError, IndexError):

@@ -22,10 +22,15 @@ def _error(f):
     return f'<p class="field-error" id="{escape(f.id)}-error">{escape(f.errors[0])}</p>' if f.errors else ""
 
 
+def _opening(f, fid):
+    """Return the start of a field's block: its container and its label."""
+    return f'<div class="field{" has-error" if f.errors else ""}">\n<label for="{fid}">{escape(f.label.text)}</label>\n'
+
+
 def field(f, form, hint=None, autocomplete=None, inputmode=None, autofocus=False):
     """Render a text-like input (text, email, password, tel) with its label."""
     kind, fid = f.widget.input_type, escape(f.id)
-    parts = [f'<div class="field{" has-error" if f.errors else ""}">\n<label for="{fid}">{escape(f.label.text)}</label>\n']
+    parts = [_opening(f, fid)]
     if hint:
         parts.append(f'<p class="hint" id="{fid}-hint">{escape(hint)}</p>')
     parts.append(_error(f))
@@ -54,7 +59,7 @@ def field(f, form, hint=None, autocomplete=None, inputmode=None, autofocus=False
 def textarea(f, form, hint=None, rows=4):
     """Render a multi-line text field with its label, hint and error."""
     fid = escape(f.id)
-    parts = [f'<div class="field{" has-error" if f.errors else ""}">\n<label for="{fid}">{escape(f.label.text)}</label>\n']
+    parts = [_opening(f, fid)]
     if hint:
         parts.append(f'<p class="hint" id="{fid}-hint">{escape(hint)}</p>')
     parts.append(_error(f))
@@ -66,7 +71,8 @@ def textarea(f, form, hint=None, rows=4):
         attrs += ' aria-invalid="true"'
     if f.name == _first_error(form):
         attrs += " autofocus"
-    parts.append(f'<textarea id="{fid}" name="{escape(f.name)}" rows="{int(rows)}"{attrs}>{escape(f.data or "")}</textarea>\n</div>')
+    parts.append(f'<textarea id="{fid}" name="{escape(f.name)}" rows="{int(rows)}"{attrs}>'
+                 f'{escape(f.data or "")}</textarea>\n</div>')
     return Markup("".join(parts))
 
 

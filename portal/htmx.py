@@ -48,5 +48,6 @@ def init_app(app):
                 and response.mimetype == "text/html" and session.get("_flashes")):
             flashes = render_template("_flash.html")
             response.set_data(response.get_data()
-                              + f'<div id="flash" class="wrap" aria-live="polite" hx-swap-oob="true">{flashes}</div>'.encode())
+                              + ('<div id="flash" class="wrap" aria-live="polite" hx-swap-oob="true">'
+                                 f'{flashes}</div>').encode())
         return response

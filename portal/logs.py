@@ -5,12 +5,12 @@ server and gunicorn pass `RedactTokens`, so links from emails never leave
 their tokens in a log file (TOK-07, LOG-02): not in the path, not in a query
 string (`?next=/privacy/export/...`, encoded or not) and not in the Referer.
 """
+import datetime as dt
 import json
 import logging
 import re
 import secrets
 import sys
-import datetime as dt
 
 from flask import g, has_request_context, request
 
@@ -30,7 +30,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record):
         entry = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

@@ -4,17 +4,16 @@ Migrations are checked against this list, and the privacy tests walk it to
 prove that every table holding personal data is accounted for.
 """
 from .accounts.models import Account, EmailToken, LoginSession
-from .people.models import Person
 from .appointments.models import Appointment
 from .audit.models import AuditEntry
 from .breaches.models import Breach, BreachNotice
 from .consents.models import Consent, ConsentEvent, ConsentEventPermit, ConsentWording, Suppression
 from .mail.models import OutboxMessage
-from .people.models import BlockedDomain
 from .newsletter.models import PendingSignup
-from .register.versions import NoticeVersion
 from .orders.models import BillingDetails, Invoice, InvoiceCounter, Order, OrderLine, PaymentEvent, Product
+from .people.models import BlockedDomain, Person
 from .processors.models import ProcessorExport, ProcessorExportMember
+from .register.versions import NoticeVersion
 from .relationship.models import Interaction
 from .rights.models import DataRequest, Restriction
 from .staff.models import RecoveryCode

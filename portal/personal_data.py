@@ -8,8 +8,8 @@ Schema and "My data" all read these tables, so a table added to a concern
 appears in all three. Nothing here knows any concern.
 """
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from flask_babel import format_datetime
 

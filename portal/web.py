@@ -9,16 +9,16 @@ from functools import wraps
 from flask import abort, g, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
-from .translate import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from .db import MAX_ID
 from .htmx import is_partial_request
 from .logs import auth_event
+from .translate import lazy_gettext as _l
 
 log = logging.getLogger("portal.web")
 csrf = CSRFProtect()  # every POST carries its token; the few exempt views say why
@@ -41,7 +41,8 @@ ERRORS = {
     413: (_l("Too much data"), _l("What you sent is too large.")),
     422: (_l("Could not process"), _l("The information sent could not be processed. Go back and check the form.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a while and try again.")),
-    500: (_l("Something went wrong"), _l("An error on our side stopped this page. Nothing was saved. Please try again in a moment.")),
+    500: (_l("Something went wrong"),
+          _l("An error on our side stopped this page. Nothing was saved. Please try again in a moment.")),
 }
 
 

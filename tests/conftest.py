@@ -11,11 +11,11 @@ import subprocess
 import sys
 
 import pytest
+from support import BASE_URL, PASSWORD, Mailbox, SmtpServer, Web
 
 from portal import clock, create_app
 from portal.config import PROJECT_ROOT
 from portal.db import database, open_database, upgrade
-from support import BASE_URL, PASSWORD, Mailbox, SmtpServer, Web
 
 
 def pytest_addoption(parser):

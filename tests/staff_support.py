@@ -1,7 +1,7 @@
 """Helpers for the staff tests: a signed-in moderator or admin who passed the second factor."""
 import pyotp
-
 from support import PASSWORD, Web
+
 from portal import clock
 
 

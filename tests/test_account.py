@@ -2,6 +2,7 @@
 import datetime as dt
 
 from support import PASSWORD, Web, link_in, path_of, text_of
+
 from portal import clock
 from portal.accounts.models import Account
 from portal.people.models import Person

@@ -7,19 +7,19 @@ import zipfile
 
 import pytest
 from peewee import DatabaseError
-
-from support import PASSWORD, Web, link_in, path_of, text_of
 from staff_support import enrolled_staff
+from support import PASSWORD, Web, link_in, path_of, text_of
+
 from portal import clock
 from portal.accounts.models import Account
-from portal.people.models import Person
 from portal.audit.models import AuditEntry
 from portal.breaches.models import Breach, BreachNotice
 from portal.consents import service as ledger
 from portal.consents.models import ConsentEvent
 from portal.db import database
-from portal.rights.models import DataRequest
+from portal.people.models import Person
 from portal.relationship.models import Interaction
+from portal.rights.models import DataRequest
 
 
 @pytest.fixture
@@ -93,8 +93,9 @@ def test_opening_a_person_is_audited_and_the_log_takes_messages(app, admin):
         entry = AuditEntry.get(AuditEntry.action == "person_viewed")
         assert entry.person_id == person.id and entry.actor_id == account.id
         assert "asiakas@example.fi" not in entry.detail
-    response = web.post(f"/admin/people/{person.id}/log", {"kind": "message", "detail": "Soitti laskusta",
-                                                           "note": "Lupasin tarkistaa", "occurred_at": "2026-11-20T14:30"})
+    response = web.post(f"/admin/people/{person.id}/log",
+                        {"kind": "message", "detail": "Soitti laskusta", "note": "Lupasin tarkistaa",
+                         "occurred_at": "2026-11-20T14:30"})
     assert response.status_code == 303
     with app.app_context():
         entry = Interaction.get()
@@ -343,7 +344,8 @@ def test_import_dry_run_changes_nothing_then_imports_with_evidence(app, admin, m
 
 BREACH = {"title": "Kadonnut läppäri", "description": "Salaamaton läppäri katosi junassa.",
           "discovered_at": "2026-11-21T09:00", "categories": "tilaajat: nimi ja sähköposti",
-          "people_affected": "2", "risk": "high", "consequences": "Tietojenkalastelu", "measures": "Salasanat vaihdettu"}
+          "people_affected": "2", "risk": "high", "consequences": "Tietojenkalastelu",
+          "measures": "Salasanat vaihdettu"}
 
 
 def test_breach_is_recorded_and_only_the_chosen_people_are_notified(app, admin, mailbox):
@@ -422,7 +424,8 @@ def test_staff_record_appointments_and_visits_for_a_person(make_app, member, smt
                                                                 "type": "x", "duration": "60"}).status_code == 303
     with app.app_context():
         booked, = Appointment.select()
-        assert (booked.kind, booked.starts_at, booked.duration_minutes) == ("appointment", dt.datetime(2026, 12, 3, 15), 60)
+        assert (booked.kind, booked.starts_at, booked.duration_minutes) == \
+            ("appointment", dt.datetime(2026, 12, 3, 15), 60)
         assert AuditEntry.select().where(AuditEntry.action == "appointment_recorded").exists()
     assert "Personal training" in web.get(f"/admin/people/{person.id}").get_data(as_text=True)
 

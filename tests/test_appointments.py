@@ -5,14 +5,14 @@ import json
 import zipfile
 
 import pytest
-
 from support import PASSWORD, Web
+
 from portal import clock
 from portal.accounts.models import Account
-from portal.people.models import Person
 from portal.appointments.models import Appointment
 from portal.appointments.service import record_appointment
 from portal.audit.models import AuditEntry
+from portal.people.models import Person
 
 
 @pytest.fixture

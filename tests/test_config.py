@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from portal import create_app
-from portal.config import SETTINGS, ConfigError, PROJECT_ROOT
+from portal.config import PROJECT_ROOT, SETTINGS, ConfigError
 
 PRODUCTION = {
     "PORTAL_ENV": "production",
@@ -28,8 +28,10 @@ def test_the_instance_folder_and_the_files_with_personal_data_are_private(make_a
     -wal and -shm, the mail queue, a scanned letter and a waiting import."""
     import io
     from pathlib import Path
+
     from staff_support import enrolled_staff
     from support import PASSWORD
+
     from portal import clock
     from portal.accounts import passwords
     from portal.accounts.models import Account
@@ -49,8 +51,8 @@ def test_the_instance_folder_and_the_files_with_personal_data_are_private(make_a
         letter = web.post("/admin/requests", {"email": "kirje@example.fi", "kind": "access", "channel": "letter",
                                               "received": "2026-11-02", "scan": (io.BytesIO(b"%PDF-1.4 x"), "k.pdf")},
                           content_type="multipart/form-data")
-        upload = web.post("/admin/import", {"file": (io.BytesIO(b"email,consent_date,consent_source,purposes\n"
-                                                                b"a@example.fi,2025-01-01,messu,newsletter\n"), "a.csv")},
+        csv = b"email,consent_date,consent_source,purposes\na@example.fi,2025-01-01,messu,newsletter\n"
+        upload = web.post("/admin/import", {"file": (io.BytesIO(csv), "a.csv")},
                           content_type="multipart/form-data")
         assert letter.status_code == 303 and upload.status_code == 200
     finally:

@@ -2,15 +2,15 @@
 
 import pytest
 from peewee import DatabaseError
-
 from support import PASSWORD, link_in, path_of
+
 from portal import clock
-from portal.consents.audience import reachable_for
 from portal.accounts.models import Account
-from portal.people.models import Person
 from portal.consents import service as ledger
+from portal.consents.audience import reachable_for
 from portal.consents.models import AppendOnly, Consent, ConsentEvent, Suppression
 from portal.db import database
+from portal.people.models import Person
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
-
 from support import PASSWORD, Web
 
 SIGNUP = {"name": "Maija Meikäläinen", "email": "maija@example.fi", "username": "maija",

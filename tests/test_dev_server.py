@@ -11,13 +11,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from support import PASSWORD, free_port
 
 from portal import clock
 from portal.accounts import passwords
 from portal.accounts.models import Account
-from portal.people.models import Person
 from portal.config import PROJECT_ROOT
-from support import PASSWORD, free_port
+from portal.people.models import Person
 
 
 def children_of(pid):

@@ -4,10 +4,10 @@ import sys
 
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-
 from support import PASSWORD, Web
-from portal.people.models import Person
+
 from portal.config import PROJECT_ROOT
+from portal.people.models import Person
 
 TRANSLATIONS = PROJECT_ROOT / "portal" / "translations"
 
@@ -81,6 +81,7 @@ def test_the_language_chosen_before_signing_up_is_kept(web, mailbox, app):
 
 def test_dates_are_shown_in_finnish_format_and_helsinki_time(web, member, app):
     import datetime as dt
+
     from portal.accounts.models import LoginSession
     member()
     web.login()

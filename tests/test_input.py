@@ -21,10 +21,10 @@ from urllib.parse import quote
 
 import pytest
 from flask_wtf import FlaskForm
+from staff_support import enrolled_staff
+from support import PASSWORD, Web
 from wtforms.fields.core import UnboundField
 
-from support import PASSWORD, Web
-from staff_support import enrolled_staff
 from portal import clock
 
 
@@ -101,7 +101,7 @@ def reads(function, depth=2):
                 posted.update(form_fields(target))  # Flask-WTF reads only a posted body
             elif inspect.isfunction(target) and target.__module__.startswith("portal.") and depth > 0 \
                     and not hasattr(target, "access"):
-                for mine, theirs in zip((query, posted), reads(target, depth - 1)):
+                for mine, theirs in zip((query, posted), reads(target, depth - 1), strict=True):
                     for name, value in theirs.items():
                         mine.setdefault(name, value)
     return query, posted
@@ -112,16 +112,15 @@ def reads(function, depth=2):
 def world(app, member, admin_account=None, signed_in=None):
     """Create one of everything a URL can name; return ({argument: [values]}, {endpoint: token})."""
     from portal.accounts.models import LoginSession, digest
-    from portal.people.models import Person
     from portal.accounts.tokens import issue_token
     from portal.breaches.models import Breach
     from portal.imports.service import store
-    from portal.people.models import BlockedDomain
     from portal.newsletter import links
     from portal.newsletter.models import PendingSignup
-    from portal.register.versions import current_label
     from portal.orders import service as orders
+    from portal.people.models import BlockedDomain, Person
     from portal.processors.service import exportable
+    from portal.register.versions import current_label
     from portal.rights import links as export_links
     from portal.rights.models import DataRequest
 
@@ -221,7 +220,7 @@ def member_factory():
 @pytest.mark.parametrize("role", ("anonymous", "member", "admin"))
 def test_no_input_makes_a_server_error(make_app, smtp, member_factory, role):
     app = make_app(env={"PORTAL_SMTP_URL": smtp.url, "PORTAL_PAYMENT_WEBHOOK_SECRET": "w" * 32},
-                   **{name: "100000 per minute" for name in LIMITS})
+                   **dict.fromkeys(LIMITS, "100000 per minute"))
     member = member_factory(app)
     web, account = signed_in_client(role, app, member)
     values, tokens, plain = world(app, member, admin_account=account if role == "admin" else None,
@@ -253,10 +252,10 @@ def test_no_input_makes_a_server_error(make_app, smtp, member_factory, role):
                 for value in (NUMBERS if converter == "int" else VALUES):
                     check(method, path_for(rule, {**{n: v[0] for n, v in real.items()}, name: value}))
             for chosen in itertools.product(*real.values()) if mine else ():  # each field gets each bad value
-                path = path_for(rule, dict(zip(real, chosen)))
+                path = path_for(rule, dict(zip(real, chosen, strict=True)))
                 for value in VALUES:
                     if len(valid) > 1:
-                        check(method, path, {name: value for name in valid})
+                        check(method, path, dict.fromkeys(valid, value))
                     for name in valid:
                         check(method, path, {**valid, name: value})
     assert not failures, "\n".join(failures[:60]) + f"\n({len(failures)} in all)"
@@ -290,6 +289,7 @@ def test_ids_past_the_database_range_are_not_found(app, member):
                  "/account/invoices/9223372036854775808"):
         assert web.get(path).status_code == 404
     from werkzeug.routing import IntegerConverter
+
     from portal.web import IdConverter
     numbers = [c for rule in app.url_map.iter_rules() for c in rule._converters.values()
                if isinstance(c, IntegerConverter)]

@@ -6,7 +6,6 @@ the floor of the concerns it stands beside; `rights` composes them from above.
 See docs/architecture.md.
 """
 import ast
-from pathlib import Path
 
 from portal.config import PROJECT_ROOT
 

@@ -1,6 +1,5 @@
 """Rate limits on the forms that send mail: what counts against an address, and what never does."""
 import pytest
-
 from support import Web
 
 # Every public form that mails an address, with what else it needs to pass validation.

@@ -20,9 +20,9 @@ import urllib.request
 from urllib.parse import quote
 
 import pytest
+from support import free_port
 from werkzeug.serving import make_server
 
-from support import free_port
 from portal import clock
 from portal.config import PROJECT_ROOT
 
@@ -30,11 +30,11 @@ from portal.config import PROJECT_ROOT
 def mailed_tokens(app, member):
     """Return {endpoint: token} with a real token for every route that takes one."""
     from portal.accounts.models import digest
-    from portal.people.models import Person
     from portal.accounts.tokens import issue_token
     from portal.imports.service import store
     from portal.newsletter import links
     from portal.newsletter.models import PendingSignup
+    from portal.people.models import Person
     from portal.rights import links as export_links
     from portal.rights.models import DataRequest
 
@@ -77,7 +77,7 @@ def token_paths(app, tokens):
 
 def open_everything(base, paths):
     """Request each path three ways: the token in the path, in a query string, in the Referer."""
-    for token, path in paths:
+    for _token, path in paths:
         for url, referer in ((base + path, None), (f"{base}/login?next={quote(path, safe='')}", None),
                              (f"{base}/login?next={path}", None), (base + "/", base + path)):
             request = urllib.request.Request(url, headers={"Referer": referer} if referer else {})

@@ -5,8 +5,8 @@ import threading
 import time
 
 import pytest
-
 from support import PASSWORD, SmtpServer, Web, free_port, html_of, make_certificate, text_of
+
 from portal import clock
 from portal.mail.models import OutboxMessage
 
@@ -17,6 +17,7 @@ SIGNUP = {"name": "Maija Meikäläinen", "email": "maija@example.fi", "username"
 def queue(app, to="maija@example.fi", language="fi", **context):
     """Queue a password-changed notice (a template with no token) directly."""
     from flask_babel import lazy_gettext as _l
+
     from portal.mail.service import send_mail
     with app.test_request_context():
         return send_mail(to, "password_changed", _l("Your password was changed"), language=language,

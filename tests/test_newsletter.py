@@ -4,12 +4,12 @@ import hashlib
 import re
 
 import pytest
-
 from support import BASE_URL, PASSWORD, Web, path_of, text_of
+
 from portal import clock
-from portal.people.models import Person
 from portal.consents.models import Consent, ConsentEvent, Suppression
 from portal.newsletter.models import PendingSignup
+from portal.people.models import Person
 from portal.relationship.models import Interaction
 
 GUIDE = b"%PDF-1.4 BloomLead starter guide"
@@ -301,6 +301,7 @@ def test_unsubscribe_links_work_for_a_year(web, app, mailbox):
 
 def test_unsubscribe_links_mailed_before_they_had_a_timestamp_still_work_for_now(web, app, mailbox):
     from itsdangerous import URLSafeSerializer
+
     from portal.newsletter.links import UNTIMED_UNSUBSCRIBE_UNTIL
     subscribed(web, mailbox, app)
     with app.app_context():

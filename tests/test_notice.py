@@ -3,8 +3,8 @@ languages, versioned; and the record of processing activities (Art. 30)."""
 
 import pytest
 from markupsafe import escape
-
 from support import Web
+
 from portal.config import PROJECT_ROOT
 from portal.consents.models import ConsentEvent
 from portal.register.versions import NoticeVersion

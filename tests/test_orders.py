@@ -6,16 +6,16 @@ import re
 import threading
 
 import pytest
-
 from support import PASSWORD, Web, text_of
+
 from portal import clock
-from portal.people.models import Person
 from portal.audit.models import AuditEntry
 from portal.consents.models import Consent, ConsentEvent
 from portal.db import database
 from portal.orders import service, webhook
 from portal.orders.models import BillingDetails, Invoice, Order, OrderLine, PaymentEvent, Product
 from portal.orders.money import included_vat, line_amounts, parse_euros, parse_rate, totals_by_rate
+from portal.people.models import Person
 
 SECRET = "the payment provider's shared secret for tests"
 BILLING = {"name": "Maija Meikäläinen", "street": "Hämeenkatu 1 A 2", "postal_code": "33100",
@@ -288,8 +288,8 @@ def test_vat_per_rate_is_the_sum_of_the_lines():
 
 def test_amounts_are_read_as_cents_and_basis_points():
     assert parse_euros("49,90") == 4990 and parse_euros("49") == 4900 and parse_rate("25,5") == 2550
-    for bad in ("49.999", "-1", "abc"):
-        with pytest.raises(Exception):
+    for bad in ("49.999", "-1", "abc", "NaN", "Infinity"):
+        with pytest.raises(ValueError):
             parse_euros(bad)
 
 

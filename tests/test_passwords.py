@@ -5,9 +5,9 @@ import threading
 
 import argon2
 import pytest
+from support import PASSWORD, Web, link_in, path_of
 from werkzeug.serving import make_server
 
-from support import PASSWORD, Web, link_in, path_of
 from portal import clock
 from portal.accounts.models import Account, EmailToken, LoginSession
 

@@ -5,23 +5,22 @@ import pytest
 from peewee import DatabaseError, ForeignKeyField
 
 from portal import clock
-from portal.consents.audience import reachable_for
 from portal.accounts.models import Account, EmailToken, LoginSession
-from portal.people.models import Person
 from portal.appointments.service import record_appointment
 from portal.audit.models import AuditEntry
 from portal.consents import service as ledger
-from portal.consents.models import Consent, ConsentEvent, Suppression
+from portal.consents.audience import reachable_for
+from portal.consents.models import Consent, ConsentEvent, ConsentEventPermit, Suppression
 from portal.db import database
 from portal.mail.models import OutboxMessage
 from portal.mail.service import send_mail
 from portal.models import MODELS
 from portal.newsletter.models import PendingSignup
 from portal.orders import service as orders
-from portal.orders.models import BillingDetails, Invoice, Order, OrderLine, PaymentEvent
-from portal.relationship.models import Interaction
-from portal.consents.models import ConsentEventPermit
 from portal.orders.accounting import voucher_kept_until
+from portal.orders.models import BillingDetails, Invoice, Order, OrderLine, PaymentEvent
+from portal.people.models import Person
+from portal.relationship.models import Interaction
 from portal.retention.service import run
 
 BILLING = {"name": "Maija Meikäläinen", "street": "Hämeenkatu 1", "postal_code": "33100", "city": "Tampere"}

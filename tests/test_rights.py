@@ -9,26 +9,26 @@ import zipfile
 import jsonschema
 import pytest
 from peewee import ForeignKeyField
-
 from support import BASE_URL, PASSWORD, Web, link_in, path_of, text_of
+
 from portal import clock
-from portal.consents.audience import reachable_for
 from portal.accounts.models import Account, EmailToken, LoginSession
-from portal.people.models import Person
 from portal.audit.models import AuditEntry
 from portal.config import PROJECT_ROOT
 from portal.consents import service as ledger
+from portal.consents.audience import reachable_for
 from portal.consents.models import ConsentEvent, Suppression
 from portal.db import database
 from portal.mail.models import OutboxMessage
 from portal.models import MODELS
 from portal.newsletter.models import PendingSignup
+from portal.people.models import Person
 from portal.register import load_register
+from portal.register.fields import FIELD_NAMES
 from portal.relationship.models import Interaction
 from portal.rights import restrictions
-from portal.register.fields import FIELD_NAMES
-from portal.rights.mydata import NOT_STORED, shown_keys
 from portal.rights.models import DataRequest, Restriction
+from portal.rights.mydata import NOT_STORED, shown_keys
 from portal.rights.registry import CONCERNS, covered_models
 
 SCHEMA = json.loads((PROJECT_ROOT / "docs" / "export-schema.json").read_text())
@@ -163,9 +163,11 @@ def test_export_is_a_zip_that_matches_the_schema_and_holds_every_table(web, app,
 
 def test_committed_schema_is_the_one_the_code_describes(app):
     from flask_babel import force_locale
+
     from portal.rights.export import json_schema
     with app.test_request_context(), force_locale("en"):
-        assert json.loads(json.dumps(json_schema())) == SCHEMA, "run: flask --app portal export-schema > docs/export-schema.json"
+        assert json.loads(json.dumps(json_schema())) == SCHEMA, \
+            "run: flask --app portal export-schema > docs/export-schema.json"
 
 
 def test_csv_cells_cannot_become_formulas(web, app, member):
@@ -296,9 +298,9 @@ def test_deleting_the_account_erases_everything_but_the_suppression_hash(web, ap
 def test_subscriber_without_an_account_erases_themselves_from_preferences(web, app, mailbox):
     web.post("/subscribe/newsletter", {"email": "tilaaja@example.fi"}, csrf=False)
     web.post(path_of(link_in(mailbox.last_to("tilaaja@example.fi"))))
-    preferences = next(path_of(l) for l in re.findall(re.escape(BASE_URL) + r"/\S+",
-                                                      text_of(mailbox.last_to("tilaaja@example.fi")))
-                       if "/preferences/" in l)
+    preferences = next(path_of(found) for found in re.findall(re.escape(BASE_URL) + r"/\S+",
+                                                              text_of(mailbox.last_to("tilaaja@example.fi")))
+                       if "/preferences/" in found)
     assert web.post(f"{preferences}/erase").status_code == 303
     with app.app_context():
         assert Person.select().count() == 1  # nothing happens before the emailed link is used

@@ -6,8 +6,8 @@ import threading
 
 import argon2
 import pytest
-
 from support import PASSWORD, Web
+
 from portal import clock
 from portal.accounts.models import Account, LoginSession
 
@@ -85,8 +85,8 @@ def test_unknown_address_costs_an_argon2_verify(make_app, monkeypatch):
     each path runs proves the property without measuring time (AUTH-09).
     """
     app = make_app(PASSWORD_HASHING="rfc9106")
-    from portal.people.models import Person
     from portal.accounts import passwords
+    from portal.people.models import Person
     with app.test_request_context():
         person = Person.create(email="maija@example.fi", name="M", source="test")
         Account.create(person=person, username="maija", password_hash=passwords.hash_password(PASSWORD),

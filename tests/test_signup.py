@@ -3,12 +3,12 @@ import datetime as dt
 import re
 
 import pytest
-
 from support import PASSWORD, html_of, link_in, path_of, text_of
+
 from portal import clock
 from portal.accounts.models import Account, EmailToken
-from portal.people.models import Person
 from portal.mail.models import OutboxMessage
+from portal.people.models import Person
 
 FORM = {"name": "Maija Meikäläinen", "email": "Maija@Example.fi", "username": "maija",
         "password": PASSWORD, "adult": "y"}
@@ -167,6 +167,7 @@ def test_resend_voids_the_old_link_and_answers_the_same_for_any_address(web, mai
 
 def test_register_that_requires_approval_holds_verified_members(make_app, smtp):
     from support import Mailbox, Web
+
     from portal.config import PROJECT_ROOT
     app = make_app(env={"PORTAL_SMTP_URL": smtp.url,
                         "PORTAL_REGISTER": str(PROJECT_ROOT / "registers" / "liikkuvat-puntit.toml")})

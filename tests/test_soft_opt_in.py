@@ -1,10 +1,9 @@
 """Soft opt-in (917/2014 §200(2)): customers may get offers of similar products until they refuse."""
 import pytest
-
 from support import BASE_URL, path_of, text_of
-from portal.consents.audience import reachable_for
-from portal.people.models import Person
+
 from portal.consents import service as ledger
+from portal.consents.audience import reachable_for
 from portal.consents.models import Consent, ConsentEvent
 from portal.newsletter.service import send_marketing
 from portal.orders import service as orders

@@ -3,9 +3,9 @@ import datetime as dt
 import re
 
 import pyotp
-
-from support import PASSWORD, Web, link_in, path_of
 from staff_support import enrolled_staff, totp_code
+from support import PASSWORD, Web, link_in, path_of
+
 from portal import clock
 from portal.accounts.models import Account, LoginSession
 from portal.audit.models import AuditEntry

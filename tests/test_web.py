@@ -1,11 +1,9 @@
 """What every response must carry, and who may open what (HDR, CSRF, AC-01, IO)."""
 import hashlib
 import re
-from pathlib import Path
-
-import pytest
 
 from support import PASSWORD, Web
+
 from portal.config import PROJECT_ROOT
 from portal.web import CSP, public
 

@@ -3,9 +3,9 @@
 Each decorator marks the view for the deny-by-default check in `web.py`.
 """
 from flask import abort, flash, g, request, url_for
-from ..translate import lazy_gettext as _l
 
 from ..htmx import redirect_to
+from ..translate import lazy_gettext as _l
 from ..web import me, requires
 from .sessions import recently_authenticated
 

@@ -4,18 +4,17 @@ Profile fields are edited in place with htmx; every form also works as a
 plain post that redirects.
 """
 from flask import abort, flash, render_template, request, url_for
-from ..translate import gettext as _
 
-from ..htmx import is_partial_request, redirect_to, render_page, render_form
+from ..htmx import is_partial_request, redirect_to, render_form
 from ..limits import per_field
+from ..translate import gettext as _
 from ..web import safe_next
 from . import service
-from .views import bp
 from .access import fresh_password_required, login_required, me, member_required
 from .forms import ChangePasswordForm, EmailForm, PasswordConfirmForm, ProfileForm, checked_email
 from .models import LoginSession
 from .sessions import current_session, end_one_session, end_sessions
-
+from .views import bp
 
 
 @bp.get("/account")

@@ -2,8 +2,8 @@
 import secrets
 
 import click
-from flask.cli import with_appcontext
 from email_validator import EmailNotValidError, validate_email
+from flask.cli import with_appcontext
 
 from .forms import normalise_email
 from .passwords import password_problem

@@ -7,13 +7,12 @@ import re
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
-from ..translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField,
-                     TelField)
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField, TelField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..people.models import normalise_email
+from ..translate import lazy_gettext as _l
 from .passwords import password_problem
 
 TEXT_LIMIT = Length(max=2000, message=_l("Use at most 2000 characters."))
@@ -90,13 +89,15 @@ def required(message):
 
 
 NAME_REQUIRED = _l("Enter your name.")
+NAME_LENGTH = Length(max=100, message=_l("Use at most 100 characters."))
 EMAIL_REQUIRED = _l("Enter your email address.")
 PASSWORD_REQUIRED = _l("Enter your password.")
 
 
 class LoginForm(FlaskForm):
     login = StringField(_l("Email or username"), [required(_l("Enter your email address or username.")),
-                                                   Length(max=254, message=_l("That is too long to be an email address or username."))])
+                                                   Length(max=254, message=_l("That is too long to be an email "
+                                                                              "address or username."))])
     password = PasswordField(_l("Password"), [required(PASSWORD_REQUIRED), Length(max=1024)])
     remember = BooleanField(_l("Keep me signed in on this device for 30 days"))
 
@@ -122,9 +123,10 @@ class ChangePasswordForm(ResetPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), [required(NAME_REQUIRED), Length(max=100, message=_l("Use at most 100 characters.")), plain_text])
+    name = StringField(_l("Name"), [required(NAME_REQUIRED), NAME_LENGTH, plain_text])
     phone = TelField(_l("Phone (optional)"), [Optional(), phone_rule])
-    language = RadioField(_l("Language of the pages and email"), choices=[SelectChoice("fi", "Suomi"), SelectChoice("en", "English")],
+    language = RadioField(_l("Language of the pages and email"),
+                          choices=[SelectChoice("fi", "Suomi"), SelectChoice("en", "English")],
                           validators=[required(_l("Choose a language."))])
 
 

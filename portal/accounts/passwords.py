@@ -10,8 +10,9 @@ import unicodedata
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from ..translate import lazy_gettext as _l
 from zxcvbn import zxcvbn
+
+from ..translate import lazy_gettext as _l
 
 MIN_LENGTH, MAX_LENGTH = 12, 128
 # zxcvbn's score 3 means about 10^8 guesses or more: "safely unguessable"

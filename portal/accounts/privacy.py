@@ -2,9 +2,10 @@
 
 Never exported: the password hash, session ids and email tokens (DP-02).
 """
-from ..personal_data import Field, Table, when
-from ..translate import LANGUAGE_NAMES, lazy_gettext as _l
 from ..people.models import Person
+from ..personal_data import Field, Table, when
+from ..translate import LANGUAGE_NAMES
+from ..translate import lazy_gettext as _l
 from .models import Account, EmailToken, LoginSession
 
 COVERS = {

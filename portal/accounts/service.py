@@ -4,21 +4,19 @@ Each verb owns its transaction; the mail it causes is written inside it, so a
 failure anywhere leaves neither a half-made account nor a stray email.
 Answers never reveal whether an address is registered (AUTH-09).
 """
-from ..translate import lazy_gettext as _l
-from peewee import IntegrityError
 
 from .. import audit, clock, limits
 from ..db import database
 from ..logs import auth_event
 from ..mail.service import decide_later, external_url, send_mail
-from ..register.versions import current as current_notice, current_label
-from ..register import get_register
-from . import passwords
 from ..people.models import Person, address_hash, normalise_email
+from ..register import get_register
+from ..register.versions import current as current_notice
+from ..translate import lazy_gettext as _l
+from . import passwords
 from .models import Account
 from .sessions import end_sessions, mark_reauthenticated, start_session
-from .tokens import consume_token, peek_token, issue_token, token_data, void_tokens
-
+from .tokens import consume_token, issue_token, peek_token, token_data, void_tokens
 
 # Every password check counts against the account's one limit (AUTH-08): logins,
 # re-authentication, password change and deletion alike.

@@ -5,11 +5,12 @@ back with status 422 as the form fragment for htmx or the whole page.
 """
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
-from ..htmx import redirect_to, render_page, render_form
+from ..htmx import redirect_to, render_form
 from ..language import select_locale
 from ..limits import per_field, per_ip
 from ..logs import auth_event
-from ..translate import LANGUAGES, gettext as _
+from ..translate import LANGUAGES
+from ..translate import gettext as _
 from ..web import me, public, safe_next
 from . import service
 from .access import login_required

@@ -3,8 +3,8 @@ from peewee import CharField, ForeignKeyField, IntegerField
 
 from .. import clock
 from ..accounts.models import Account
-from ..people.models import Person
 from ..db import BaseModel, DateTimeField
+from ..people.models import Person
 
 KINDS = ("appointment", "visit")
 NOTES_LIMIT = 2000

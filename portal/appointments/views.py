@@ -5,9 +5,9 @@ from flask import Blueprint, flash, request, url_for
 
 from .. import clock
 from ..accounts.access import me
-from ..people.models import Person
 from ..db import get_or_404
 from ..htmx import redirect_to
+from ..people.models import Person
 from ..staff.access import staff_required
 from ..translate import gettext as _
 from .service import record_appointment

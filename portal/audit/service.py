@@ -2,8 +2,8 @@
 from flask import has_request_context, request
 
 from ..logs import coarse_network
-from .models import AuditEntry
 from ..web import me
+from .models import AuditEntry
 
 
 def record(action, person=None, detail="", actor=None):

@@ -2,8 +2,8 @@
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from ..people.models import Person
 from ..db import BaseModel, DateTimeField
+from ..people.models import Person
 
 RISKS = ("none", "risk", "high")
 

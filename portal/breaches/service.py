@@ -7,9 +7,9 @@ here deletes anything.
 import datetime as dt
 
 from .. import audit
-from ..people.models import Person
 from ..db import database
 from ..mail.service import send_mail
+from ..people.models import Person
 from ..translate import lazy_gettext as _l
 from .models import Breach, BreachNotice
 

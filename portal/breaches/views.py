@@ -7,12 +7,13 @@ from wtforms.validators import Length, NumberRange, Optional
 from .. import audit, clock
 from ..accounts.access import me
 from ..accounts.forms import plain_text, required, within_calendar
-from ..htmx import redirect_to, render_page, render_form
+from ..db import get_or_404, parse_id
+from ..htmx import redirect_to, render_form, render_page
 from ..staff import people
 from ..staff.access import staff_required
 from ..staff.forms import search_form
-from ..translate import gettext as _, lazy_gettext as _l
-from ..db import get_or_404, parse_id
+from ..translate import gettext as _
+from ..translate import lazy_gettext as _l
 from . import service
 from .models import Breach
 

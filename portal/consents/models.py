@@ -11,8 +11,8 @@ person and purpose, written in the same transaction as the event it follows.
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from ..people.models import Person
 from ..db import BaseModel, DateTimeField
+from ..people.models import Person
 
 ACTIONS = ("granted", "withdrawn", "objected")
 SOURCE_KINDS = ("form", "signup", "page", "link", "import", "staff", "purchase")

@@ -12,10 +12,10 @@ from peewee import JOIN
 
 from .. import clock
 from ..db import database
-from ..people.models import Person, address_hash
 from ..logs import coarse_network
-from ..register.versions import current_label
+from ..people.models import Person, address_hash
 from ..register import get_register
+from ..register.versions import current_label
 from .models import CUSTOMER, SOFT_OPT_IN, Consent, ConsentEvent, ConsentWording, Suppression
 
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 
 from .. import audit, clock
-from ..people.models import Person, address_hash, name_key, normalise_email
 from ..consents.models import Consent, ConsentEvent, Suppression
 from ..db import database, insert_rows, is_postgresql
 from ..files import open_private, private_folder, write_private
+from ..people.models import Person, address_hash, name_key, normalise_email
 from ..register import get_register
 from ..translate import lazy_gettext as _l
 
@@ -151,7 +151,7 @@ def _check(number, row, consent_purposes, report):
         report.reject(number, _l("consent_date is not an ISO date such as 2025-03-14"))
         return None
     if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
     if when > clock.now():
         report.reject(number, _l("consent_date is in the future"))
         return None

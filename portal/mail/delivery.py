@@ -122,7 +122,7 @@ def build_message(row, content):
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = row.to_address
     message["Subject"] = content["subject"]
-    message["Date"] = format_datetime(clock.now().replace(tzinfo=dt.timezone.utc))
+    message["Date"] = format_datetime(clock.now().replace(tzinfo=dt.UTC))
     message["Message-ID"] = row.message_id
     headers = {"Auto-Submitted": "auto-generated", **content.get("headers", {})}
     for name, value in headers.items():

@@ -6,8 +6,8 @@ emptied once delivered; what stays is who it went to, which template, when.
 from peewee import BlobField, BooleanField, CharField, ForeignKeyField, IntegerField
 
 from .. import clock
-from ..people.models import Person
 from ..db import BaseModel, DateTimeField
+from ..people.models import Person
 
 STATUSES = ("pending", "sending", "sent", "failed")
 

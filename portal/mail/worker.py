@@ -9,8 +9,8 @@ import logging
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
 from flask import current_app, g
+from flask.cli import with_appcontext
 from huey import RedisHuey, SqliteHuey, crontab
 
 from .. import clock

@@ -4,13 +4,11 @@ Each is audited and tells the person by email where the person should know.
 """
 from .. import audit, clock
 from ..accounts.models import Account
-from ..people.models import Person
 from ..accounts.sessions import end_sessions
 from ..db import database
 from ..mail.service import external_url, send_mail
+from ..people.models import BlockedDomain, Person
 from ..translate import lazy_gettext as _l
-from ..people.models import BlockedDomain
-
 
 
 def pending_approval():

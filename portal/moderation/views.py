@@ -4,11 +4,11 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from .. import audit
 from ..accounts.access import me
 from ..accounts.models import Account
-from ..people.models import Person
+from ..db import parse_id
 from ..htmx import redirect_to, render_page
+from ..people.models import Person
 from ..staff.access import staff_required
 from ..translate import gettext as _
-from ..db import parse_id
 from . import service
 from .forms import ReasonForm
 

@@ -11,8 +11,7 @@ and a material link after 7 days.
 import datetime as dt
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeSerializer, \
-    URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
 from .. import clock
 from ..people.models import Person

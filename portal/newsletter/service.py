@@ -13,14 +13,14 @@ from peewee import IntegrityError
 
 from .. import clock
 from ..accounts.models import Account, EmailToken, digest
-from ..people.models import Person
 from ..consents import service as consents
 from ..consents.audience import is_reachable
 from ..consents.models import ConsentEvent
 from ..db import database
 from ..mail.service import decide_later, external_url, send_mail
-from ..register.versions import current_label
+from ..people.models import Person
 from ..register import get_register
+from ..register.versions import current_label
 from ..relationship.models import Interaction
 from ..translate import lazy_gettext as _l
 from . import links

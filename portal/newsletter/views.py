@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, render_template, request, send_file, url_for
 
-from ..htmx import is_partial_request, redirect_to, render_page, render_form
 from ..accounts.forms import checked_email
 from ..consents import service as ledger
 from ..consents.labels import outcome_message, stop_all_text
+from ..htmx import is_partial_request, redirect_to, render_form
 from ..language import select_locale
 from ..limits import per_field, per_ip
 from ..people.models import BLOCKED_DOMAIN, is_blocked

@@ -60,7 +60,7 @@ def as_markdown(register, lang):
     for row in activities(register, lang):
         lines.append(f"## {row[0].split(':', 1)[0]}")
         lines.append("")
-        for heading, value in zip(HEADINGS[lang], row):
+        for heading, value in zip(HEADINGS[lang], row, strict=True):
             lines.append(f"- **{heading}:** {value}")
         lines.append("")
     return "\n".join(lines)

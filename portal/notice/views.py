@@ -4,9 +4,9 @@ from flask import Blueprint, abort, redirect, render_template, request
 from ..accounts.access import login_required
 from ..accounts.models import Account
 from ..register import RegisterError, parse_register
+from ..register.versions import NoticeVersion, current
 from ..translate import lazy_gettext as _l
 from ..web import me, public, safe_next
-from ..register.versions import NoticeVersion, current
 
 bp = Blueprint("notice", __name__)
 

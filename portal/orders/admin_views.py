@@ -3,11 +3,11 @@ from flask import abort, flash, render_template, request, url_for
 
 from .. import clock
 from ..accounts.access import me
-from ..people.models import Person
-from ..htmx import redirect_to, render_page, render_form
-from ..staff.access import staff_required
-from ..translate import gettext as _, lazy_gettext as _l
 from ..db import get_or_404, parse_id
+from ..htmx import redirect_to, render_form
+from ..people.models import Person
+from ..staff.access import staff_required
+from ..translate import gettext as _
 from . import service
 from .forms import BuyForm, ProductForm
 from .models import Product

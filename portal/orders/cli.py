@@ -4,8 +4,8 @@ import datetime as dt
 import click
 from flask.cli import AppGroup
 
-from ..db import database
 from ..clock import utc
+from ..db import database
 from .models import Product
 from .money import parse_euros, parse_rate
 from .service import save_product

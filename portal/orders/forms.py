@@ -1,6 +1,6 @@
-"""The buying form (billing details, the unticked box that refuses marketing of similar products) and the product form."""
+"""The buying form (billing details, the unticked box that refuses marketing of similar products)
+and the admins' product form."""
 import re
-
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
@@ -70,7 +70,8 @@ def euros(form, field):
 
 
 class ProductForm(FlaskForm):
-    kind = RadioField(_l("Kind"), choices=[SelectChoice("webinar", _l("Webinar")), SelectChoice("product", _l("Other product"))],
+    kind = RadioField(_l("Kind"), choices=[SelectChoice("webinar", _l("Webinar")),
+                                           SelectChoice("product", _l("Other product"))],
                       validators=[required(_l("Choose the kind."))])
     name = StringField(_l("Name"), [required(_l("Give the product a name.")), Length(max=200), plain_text])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])

@@ -10,8 +10,8 @@ from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextF
 
 from .. import clock
 from ..accounts.models import Account
-from ..people.models import Person
 from ..db import BaseModel, DateTimeField
+from ..people.models import Person
 
 KINDS = ("webinar", "product")
 STATUSES = ("pending", "paid", "cancelled")

@@ -6,7 +6,7 @@ invoice's VAT per rate is the sum of its lines' VAT at that rate, so the
 lines, the rates and the total always add up.
 """
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import format_decimal
 
@@ -45,10 +45,20 @@ def totals_by_rate(lines):
     return sorted(rates.values(), key=lambda r: -r.vat_rate_bp)
 
 
+def _decimal(text):
+    """Return the number written in `text`; raise ValueError for anything else ('abc', 'NaN', '∞')."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {text!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"not a number: {text!r}")
+    return value
+
+
 def parse_euros(text):
     """Return whole cents from '49', '49.90' or '49,90'; raise ValueError."""
-    value = Decimal(str(text).strip().replace(",", ".").replace(" ", ""))
-    cents = value * 100
+    cents = _decimal(str(text).strip().replace(",", ".").replace(" ", "")) * 100
     if cents != cents.to_integral_value() or cents < 0:
         raise ValueError(f"not an amount of euros and cents: {text!r}")
     return int(cents)
@@ -56,7 +66,7 @@ def parse_euros(text):
 
 def parse_rate(text):
     """Return basis points from a percentage such as '25.5' or '25,5'; raise ValueError."""
-    value = Decimal(str(text).strip().replace(",", ".").rstrip("%").strip()) * 100
+    value = _decimal(str(text).strip().replace(",", ".").rstrip("%").strip()) * 100
     if value != value.to_integral_value() or not 0 <= value <= 10000:
         raise ValueError(f"not a VAT rate in per cent: {text!r}")
     return int(value)

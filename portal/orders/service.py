@@ -12,14 +12,14 @@ import secrets
 from flask import current_app
 
 from .. import audit, clock
-from ..people.models import Person, normalise_email
+from ..clock import local
 from ..consents import service as ledger
 from ..db import database, parse_id
 from ..mail.service import external_url, send_mail
+from ..people.models import Person, normalise_email
 from ..register import get_register
-from ..clock import local
-from .accounting import voucher_kept_until
 from ..translate import lazy_gettext as _l
+from .accounting import voucher_kept_until
 from .models import KINDS, BillingDetails, Invoice, InvoiceCounter, Order, OrderLine, Product
 from .money import line_amounts
 

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 
 from ..accounts.access import me, member_required
 from ..consents.service import soft_opt_in_offered
-from ..htmx import redirect_to, render_page, render_form
+from ..htmx import redirect_to, render_form, render_page
 from ..language import select_locale
 from ..web import csrf, public
 from . import service, webhook

@@ -8,8 +8,8 @@ the address itself.
 from peewee import CharField, ForeignKeyField, IntegerField
 
 from .. import clock
-from ..people.models import Person
 from ..db import BaseModel, DateTimeField
+from ..people.models import Person
 
 
 class ProcessorExport(BaseModel):

@@ -16,11 +16,11 @@ import zipfile
 from peewee import JOIN
 
 from .. import audit, clock
-from ..people.models import Person
 from ..consents.audience import reachable_for
 from ..db import database
-from ..register import get_register
+from ..people.models import Person
 from ..personal_data import csv_safe
+from ..register import get_register
 from .models import ProcessorExport, ProcessorExportMember
 
 CONTACT_FIELDS = {

@@ -4,8 +4,7 @@ definition.py loads and holds it, schema.py and checks.py say what a valid
 one is, fields.py names its field keys, versions.py records each published
 version of it (the privacy notice in force).
 """
-from .definition import (Entry, Register, RegisterError, current_language, get_register, load_register,
-                         parse_register)
+from .definition import Entry, Register, RegisterError, current_language, get_register, load_register, parse_register
 
 __all__ = ["Entry", "Register", "RegisterError", "current_language", "get_register", "init_app",
            "load_register", "parse_register"]

@@ -8,7 +8,8 @@ from ..translate import lazy_gettext as _l
 
 
 class LogForm(FlaskForm):
-    kind = RadioField(_l("What"), choices=[SelectChoice("message", _l("Message")), SelectChoice("action", _l("Action"))],
+    kind = RadioField(_l("What"), choices=[SelectChoice("message", _l("Message")),
+                                           SelectChoice("action", _l("Action"))],
                       validators=[required(_l("Choose what to record."))])
     occurred_at = DateTimeLocalField(_l("When (Finnish time)"), format="%Y-%m-%dT%H:%M",
                                      validators=[Optional(), within_calendar])

@@ -7,8 +7,8 @@ from peewee import CharField, ForeignKeyField, TextField
 
 from .. import clock
 from ..accounts.models import Account
-from ..people.models import Person
 from ..db import BaseModel, DateTimeField
+from ..people.models import Person
 
 KINDS = ("free_material_sent", "message", "action")
 

@@ -3,6 +3,7 @@ from .. import audit, clock
 from ..db import database
 from .models import Interaction
 
+
 def record(person, kind, detail, note, when, staff):
     """Add a message or an action to a person's log, by a staff member; audited."""
     with database.atomic():

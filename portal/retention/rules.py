@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from peewee import Tuple, fn
 
 from ..accounts.models import Account, EmailToken, LoginSession
-from ..people.models import Person
 from ..accounts.sessions import MEMBER
 from ..appointments.models import Appointment
 from ..consents.models import Consent, ConsentEvent, ConsentEventPermit
 from ..mail.models import OutboxMessage
 from ..newsletter.models import PendingSignup
 from ..newsletter.service import UNCONFIRMED_KEPT, purge_unconfirmed
+from ..orders.accounting import voucher_cutoff
 from ..orders.models import BillingDetails, Invoice, Order, OrderLine
+from ..people.models import Person
 from ..relationship.models import Interaction
 from . import stubs
-from ..orders.accounting import voucher_cutoff
 from .periods import RULE, period
 
 DONE = ("sent", "failed")
@@ -175,8 +175,7 @@ def vouchers(ctx, apply):
 def relationship_ended(ctx, apply):
     """Appointments, visits and the relationship log of people whose last dealing is past the period."""
     items = []
-    for field, model, when in (("appointments", Appointment, Appointment.starts_at),
-                               ("customer_actions", Interaction, Interaction.occurred_at)):
+    for field, model in (("appointments", Appointment), ("customer_actions", Interaction)):
         cutoff = ctx.cutoff(field, "contract_end")
         if cutoff is None:
             continue

@@ -14,12 +14,12 @@ withdrawn consent record is left, the stub goes too.
 from peewee import Value
 
 from ..accounts.models import Account, EmailToken
-from ..people.models import Person, address_hash
 from ..appointments.models import Appointment
 from ..consents.models import CUSTOMER, Consent, Suppression
 from ..mail.models import OutboxMessage
 from ..newsletter.models import PendingSignup
 from ..orders.models import Order
+from ..people.models import Person, address_hash
 from ..relationship.models import Interaction
 from ..rights.models import DataRequest, Restriction
 
@@ -64,12 +64,12 @@ def _stub(rows, now):
     Interaction.delete().where(Interaction.person.in_(ids)).execute()
     Restriction.delete().where(Restriction.person.in_(ids)).execute()
     OutboxMessage.delete().where(OutboxMessage.person.in_(ids) | OutboxMessage.to_address.in_(emails)).execute()
-    by_email = dict(zip(emails, ids))
+    by_email = dict(zip(emails, ids, strict=True))
     for request in DataRequest.select().where(DataRequest.person.in_(ids) | DataRequest.email.in_(emails)):
         owner = request.person_id if request.person_id in hashes else by_email[request.email]
         DataRequest.update(email="erased:" + hashes[owner][:16], details="", person=None, token_hash=None) \
             .where(DataRequest.id == request.id).execute()
-    for person_id, email, email_hash in rows:
+    for person_id, _email, email_hash in rows:
         if email_hash is None:  # rows from before the hash existed
             Person.update(email_hash=hashes[person_id]).where(Person.id == person_id).execute()
     stub_address = Value(PREFIX).concat(Person.id.cast("TEXT")).concat(":").concat(Person.email_hash)

@@ -7,12 +7,20 @@ from .. import audit, clock
 from ..accounts.access import me
 from ..accounts.service import update_profile
 from ..db import get_or_404
-from ..htmx import redirect_to, render_page, render_form
+from ..htmx import redirect_to, render_form
 from ..staff.access import staff_required
-from ..translate import gettext as _, lazy_gettext as _l
+from ..translate import gettext as _
+from ..translate import lazy_gettext as _l
 from . import erasure, requests, restrictions
-from .forms import (RESTRICTION_CHOICES, AnnounceLiftForm, CloseForm, ExtendForm, RecordForm, RectifyForm,
-                    StaffRestrictForm)
+from .forms import (
+    RESTRICTION_CHOICES,
+    AnnounceLiftForm,
+    CloseForm,
+    ExtendForm,
+    RecordForm,
+    RectifyForm,
+    StaffRestrictForm,
+)
 from .models import DataRequest, NotNow, attachment_path
 from .views import bp
 

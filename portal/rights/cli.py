@@ -3,8 +3,8 @@ import json
 
 import click
 from flask import current_app
-from flask_babel import force_locale
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from .export import json_schema
 

@@ -7,7 +7,7 @@ deleted as soon as it has been delivered.
 from .. import audit, clock
 from ..accounts.models import Account
 from ..accounts.sessions import end_sessions
-from ..accounts.tokens import consume_token, peek_token, issue_token
+from ..accounts.tokens import consume_token, issue_token, peek_token
 from ..db import database
 from ..mail.service import external_url, send_mail
 from ..people.models import Person

@@ -1,7 +1,16 @@
 """Forms of the rights pages, validated on the server with clear messages."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, FileField, PasswordField, RadioField, SelectChoice,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FileField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts.forms import EMAIL_REQUIRED, PASSWORD_REQUIRED, required, valid_email, within_calendar
@@ -47,7 +56,8 @@ class RequestForm(FlaskForm):
 
 class RecordForm(FlaskForm):
     email = EmailField(_l("The person's email address"), [required(EMAIL_REQUIRED), valid_email])
-    kind = RadioField(_l("What do they ask for?"), choices=REQUEST_CHOICES, validators=[required(_l("Choose what they ask for."))])
+    kind = RadioField(_l("What do they ask for?"), choices=REQUEST_CHOICES,
+                      validators=[required(_l("Choose what they ask for."))])
     channel = RadioField(_l("How did it come?"), choices=[SelectChoice("email", _l("by email")),
                                                           SelectChoice("letter", _l("by letter"))],
                          validators=[required(_l("Choose how it came."))])

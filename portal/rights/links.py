@@ -6,7 +6,7 @@ own page or from /account/export. What a used-up link says is told apart here.
 """
 from .. import audit, clock
 from ..accounts.models import EmailToken, digest
-from ..accounts.tokens import LIFETIMES, consume_token, peek_token, issue_token, void_tokens
+from ..accounts.tokens import LIFETIMES, consume_token, issue_token, peek_token, void_tokens
 from ..db import database
 
 EXPORT_LINK_DAYS = LIFETIMES["export"].days

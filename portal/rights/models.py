@@ -3,8 +3,8 @@ from flask import current_app
 from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from ..people.models import Person
 from ..db import BaseModel, DateTimeField
+from ..people.models import Person
 
 RESTRICTION_REASONS = ("accuracy", "objection", "unlawful", "legal_claim")
 REQUEST_KINDS = ("access", "portability", "rectification", "erasure", "restriction", "objection")

@@ -12,7 +12,6 @@ from ..files import private_folder, write_private
 from ..mail.service import external_url, send_mail
 from ..people.models import Person
 from ..translate import lazy_gettext as _l
-from .erasure import erase_person
 from .links import EXPORT_LINK_DAYS, export_token
 from .models import DataRequest, NotNow
 
@@ -87,7 +86,8 @@ def record_request(email, kind, channel, received_at, details, attachment, by):
                                  due_at=clock.add_months(received_at, 1), verified_at=clock.now(), state="open",
                                  recorded_by=by.id)
         if attachment is not None:
-            DataRequest.update(attachment=_store_attachment(row.id, attachment)).where(DataRequest.id == row.id).execute()
+            stored = _store_attachment(row.id, attachment)
+            DataRequest.update(attachment=stored).where(DataRequest.id == row.id).execute()
         audit.record("data_request_recorded", person, detail=f"request {row.id}: {kind} by {channel}", actor=by)
     return row
 

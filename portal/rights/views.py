@@ -11,7 +11,7 @@ from ..accounts.access import fresh_password_required, me, member_required
 from ..accounts.forms import checked_email
 from ..accounts.service import confirm_password
 from ..accounts.sessions import end_current_session
-from ..htmx import redirect_to, render_page, render_form
+from ..htmx import redirect_to, render_form
 from ..language import select_locale
 from ..limits import per_field, per_ip
 from ..logs import auth_event

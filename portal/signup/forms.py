@@ -1,16 +1,25 @@
 """The sign-up form: one unticked box per consent purpose of the definition, none required."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, TelField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from ..accounts.forms import EMAIL_REQUIRED, NAME_REQUIRED, new_password, phone_rule, plain_text, required, \
-    username_rule, valid_email
+from ..accounts.forms import (
+    EMAIL_REQUIRED,
+    NAME_LENGTH,
+    NAME_REQUIRED,
+    new_password,
+    phone_rule,
+    plain_text,
+    required,
+    username_rule,
+    valid_email,
+)
 from ..register import get_register
 from ..translate import lazy_gettext as _l
 
 
 class SignupForm(FlaskForm):
-    name = StringField(_l("Name"), [required(NAME_REQUIRED), Length(max=100, message=_l("Use at most 100 characters.")), plain_text])
+    name = StringField(_l("Name"), [required(NAME_REQUIRED), NAME_LENGTH, plain_text])
     email = EmailField(_l("Email address"), [required(EMAIL_REQUIRED), valid_email])
     username = StringField(_l("Username"), [required(_l("Choose a username.")), username_rule])
     password = PasswordField(_l("Password"), [required(_l("Choose a password.")), new_password])

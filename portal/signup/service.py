@@ -11,14 +11,15 @@ from .. import clock, limits
 from ..accounts import passwords
 from ..accounts.models import Account, EmailToken
 from ..accounts.service import ADDRESS_LIMIT, UsernameTaken
-from ..accounts.tokens import consume_token, peek_token, issue_token, token_data
+from ..accounts.tokens import consume_token, issue_token, peek_token, token_data
 from ..consents import service as ledger
 from ..db import database
 from ..logs import auth_event
 from ..mail.service import decide_later, external_url, send_mail
 from ..people.models import Person
 from ..register import get_register
-from ..register.versions import current as current_notice, current_label
+from ..register.versions import current as current_notice
+from ..register.versions import current_label
 from ..translate import lazy_gettext as _l
 
 

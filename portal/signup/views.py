@@ -7,10 +7,11 @@ from flask import Blueprint, flash, render_template, request, session
 
 from ..accounts.forms import EmailForm, checked_email
 from ..consents import service as ledger
-from ..htmx import redirect_to, render_page, render_form
+from ..htmx import redirect_to, render_form, render_page
 from ..language import select_locale
 from ..limits import per_field, per_ip
-from ..people.models import BLOCKED_DOMAIN, is_blocked as blocked_domain
+from ..people.models import BLOCKED_DOMAIN
+from ..people.models import is_blocked as blocked_domain
 from ..translate import gettext as _
 from ..web import me, public
 from . import service

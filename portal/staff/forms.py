@@ -5,7 +5,8 @@ from wtforms.validators import Length, Optional
 
 from ..accounts.forms import EMAIL_REQUIRED, new_password, required, username_rule, valid_email
 from ..register import get_register
-from ..translate import gettext as _, lazy_gettext as _l
+from ..translate import gettext as _
+from ..translate import lazy_gettext as _l
 
 ROLE_CHOICES = [SelectChoice("moderator", _l("Moderator: moderates members and handles requests")),
                 SelectChoice("admin", _l("Admin: everything, including exports, erasure, breaches and staff"))]

@@ -13,10 +13,10 @@ import sys
 from peewee import JOIN, Tuple
 
 from ..accounts.models import Account
-from ..people.models import Person, name_key
 from ..consents.audience import reachable_condition
 from ..consents.models import Consent
 from ..db import parse_id
+from ..people.models import Person, name_key
 
 PAGE = 50
 SORTS = ("newest", "email", "name")

@@ -4,12 +4,12 @@ from peewee import IntegrityError
 from .. import audit, clock
 from ..accounts import passwords
 from ..accounts.models import Account
-from ..people.models import Person
 from ..accounts.sessions import end_sessions
-from ..accounts.tokens import consume_token, peek_token, issue_token, token_data
+from ..accounts.tokens import consume_token, issue_token, peek_token, token_data
 from ..db import database
 from ..logs import auth_event
 from ..mail.service import external_url, send_mail
+from ..people.models import Person
 from ..register.versions import current
 from ..translate import lazy_gettext as _l
 

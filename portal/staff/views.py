@@ -4,11 +4,11 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from ..accounts.access import me
 from ..accounts.models import Account
 from ..accounts.sessions import current_session, recently_authenticated
-from ..htmx import redirect_to, render_page, render_form
+from ..db import get_or_404
+from ..htmx import redirect_to, render_form, render_page
 from ..limits import per_key
 from ..translate import gettext as _
 from ..web import public, safe_next
-from ..db import get_or_404
 from . import service, totp
 from .access import staff_required, staff_signed_in
 from .forms import AcceptForm, CodeForm, InviteForm, RoleForm

@@ -19,10 +19,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support import SmtpServer, free_port, make_certificate
 from werkzeug.serving import make_server
 
 from portal.config import PROJECT_ROOT
-from support import SmtpServer, free_port, make_certificate
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -6,10 +6,10 @@ import zipfile
 
 import pyotp
 import pytest
-from playwright.sync_api import expect
-
 from conftest import LiveServer
+from playwright.sync_api import expect
 from support import PASSWORD, free_port, text_of
+
 from portal import clock
 from portal.db import database
 
@@ -30,8 +30,8 @@ def live_b(make_app, smtp, start_worker):
 def seed(app):
     from portal.accounts import passwords
     from portal.accounts.models import Account
-    from portal.people.models import Person
     from portal.consents import service as ledger
+    from portal.people.models import Person
     with app.test_request_context():
         database.connect(reuse_if_open=True)
         admin = Person.create(email="admin@example.fi", name="Anna Admin", source="test", status="member")

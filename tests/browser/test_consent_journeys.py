@@ -4,11 +4,11 @@ import re
 import urllib.request
 
 from playwright.sync_api import expect
-
 from support import PASSWORD, text_of
-from portal.people.models import Person
+
 from portal.consents.models import ConsentEvent
 from portal.db import database
+from portal.people.models import Person
 
 
 def link(message, base, prefix):

@@ -3,7 +3,6 @@ language, edit their name in place, log out; the old session cookie is then refu
 import re
 
 from playwright.sync_api import expect
-
 from support import PASSWORD, link_in
 
 

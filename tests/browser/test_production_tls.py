@@ -10,12 +10,12 @@ import zipfile
 
 import pyotp
 from playwright.sync_api import expect
-
 from support import PASSWORD, text_of
+
 from portal import clock
 from portal.accounts.models import Account
-from portal.people.models import Person
 from portal.db import database
+from portal.people.models import Person
 
 NEW_PASSWORD = "sininen kattila kuussa"
 
@@ -242,6 +242,7 @@ def test_invited_moderator_accepts_and_enrols_two_step_verification(browser, pro
     expect(page.locator("ul.codes li")).to_have_count(10)
     page.locator("main a.button").click()
     expect(page).to_have_url(re.compile(r"/admin$"))
-    role = query(production.app, lambda: Account.select().join(Person).where(Person.email == "mona@example.fi").get().role)
+    role = query(production.app,
+                 lambda: Account.select().join(Person).where(Person.email == "mona@example.fi").get().role)
     assert role == "moderator"
     context.close()

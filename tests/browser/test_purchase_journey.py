@@ -8,9 +8,9 @@ import urllib.request
 
 import pytest
 from playwright.sync_api import expect
-
 from support import text_of
 from test_consent_journeys import make_member, sign_in
+
 from portal.db import database
 from portal.orders import webhook
 from portal.orders.models import Invoice, Order

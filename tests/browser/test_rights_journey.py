@@ -6,15 +6,16 @@ import re
 import zipfile
 
 from playwright.sync_api import expect
-
 from support import PASSWORD
 from test_consent_journeys import make_member, sign_in
-from portal.people.models import Person
+
 from portal.db import database
+from portal.people.models import Person
 
 
 def wait_until_outbox_is_empty(app, timeout=15):
     import time
+
     from portal.mail.models import OutboxMessage
     deadline = time.monotonic() + timeout
     with app.app_context():
