@@ -6,7 +6,10 @@ A link therefore dies when the address changes or the person is erased, and
 none of them can log anyone in. Each also expires: a preferences link after 30
 days, an unsubscribe link (the one-click List-Unsubscribe of a message, and
 the link in its footer) after a year, since people unsubscribe from old mail,
-and a material link after 7 days.
+and a material link after 7 days. An expired unsubscribe link no longer opens
+a page, but its one-click POST still unsubscribes (`withdrawal_from`): a
+withdrawal is honoured however old the message (Art. 7(3)), and the signature
+still proves we sent that link for that address and purpose.
 """
 import datetime as dt
 
@@ -98,6 +101,19 @@ def read_unsubscribe(token):
         return None, None, INVALID
     person = _person(email_hash)
     return (person, purpose, None) if person is not None else (None, None, INVALID)
+
+
+def withdrawal_from(token):
+    """Return (person, purpose) of any unsubscribe token we signed, however old, or (None, None)."""
+    person, purpose, problem = read_unsubscribe(token)
+    if problem != EXPIRED:
+        return person, purpose
+    try:
+        email_hash, purpose = _timed("unsubscribe").loads(token)  # the signature, not the age
+    except (BadSignature, ValueError, TypeError):
+        return None, None
+    person = _person(email_hash)
+    return (person, purpose) if person is not None else (None, None)
 
 
 def read_material(token):

@@ -186,35 +186,35 @@ def stop_all(token):
     return redirect_to("newsletter.preferences", token=token)
 
 
+def one_click(token):
+    """A mail program's one-click unsubscribe (RFC 8058): plain text, no cookies, honoured however old."""
+    person, purpose = links.withdrawal_from(token)
+    if person is None or purpose not in get_register().purposes:
+        return _("This unsubscribe link is not valid."), 404, {"Content-Type": "text/plain; charset=utf-8"}
+    definition = get_register().purposes[purpose]
+    # the mail program's button: the request is all that was "shown"
+    text = f"List-Unsubscribe=One-Click (RFC 8058): {definition.title[person.language]}"
+    service.unsubscribe(person, purpose, "one-click", text, person.language)
+    return _("You are unsubscribed."), 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @public
 @csrf.exempt
 def unsubscribe(token):
     """One-click unsubscribe (RFC 8058): a POST stops the mail at once; a GET only asks (a year-long link)."""
+    if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
+        return one_click(token)
     person, purpose, problem = links.read_unsubscribe(token)
     if person is None or purpose not in get_register().purposes:
-        if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
-            message = _("This unsubscribe link has expired. Open a newer message from us, or ask for a link to "
-                        "your email preferences.") if problem == links.EXPIRED else \
-                _("This unsubscribe link is not valid.")
-            return message, 404, {"Content-Type": "text/plain; charset=utf-8"}
         return link_gone(problem or links.INVALID)
     definition = get_register().purposes[purpose]
     if request.method == "POST":
-        one_click = request.form.get("List-Unsubscribe") == "One-Click"
-        if one_click:  # a mail program's button: the request is all that was "shown"
-            language = person.language
-            text = f"List-Unsubscribe=One-Click (RFC 8058): {definition.title[language]}"
-        else:
-            language = select_locale()
-            text = _("Stop getting: %(title)s?", title=definition.text("title"))
-        service.unsubscribe(person, purpose, "one-click" if one_click else "unsubscribe", text, language)
-        if one_click:
-            return _("You are unsubscribed."), 200, {"Content-Type": "text/plain; charset=utf-8"}
+        text = _("Stop getting: %(title)s?", title=definition.text("title"))
+        service.unsubscribe(person, purpose, "unsubscribe", text, select_locale())
         return render_template("newsletter/unsubscribe.html", done=True, purpose=definition,
                                preferences_token=links.preferences_token(person)), 200
-    return render_template("newsletter/unsubscribe.html", done=False, purpose=definition,
-                           token=token), 200
+    return render_template("newsletter/unsubscribe.html", done=False, purpose=definition, token=token), 200
 
 
 @bp.get("/materials/<token>")
