@@ -1,5 +1,6 @@
 """The house keeps its floors: every module imports only from rooms on lower floors
-(imports inside functions count), and no two modules import each other in a circle.
+(imports inside functions count), no two modules import each other in a circle, and
+rooms stay small (a module at most 300 lines, a view at most 25).
 
 A room is one module or one package directly under portal/. A new concern goes on
 the floor of the concerns it stands beside; `rights` composes them from above.
@@ -132,3 +133,24 @@ def test_the_check_catches_a_reach_up(tmp_path):
     probe.write_text("def now():\n    from .rights.service import erase\n")
     (line, target), = imports_of("portal.clock", probe, known)
     assert target == "portal.rights.service" and FLOOR[room(target)] > FLOOR[room("portal.clock")]
+
+
+MODULE_LINES, VIEW_LINES = 300, 25
+ROUTES = ("route", "get", "post")
+
+
+def test_no_module_over_300_lines_and_no_view_over_25():
+    too_long = []
+    for name, path in modules().items():
+        text = path.read_text()
+        if len(text.splitlines()) > MODULE_LINES:
+            too_long.append(f"{path.relative_to(PROJECT_ROOT)}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            routed = isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in ROUTES
+                for d in node.decorator_list)
+            if routed and node.end_lineno - node.lineno + 1 > VIEW_LINES:
+                too_long.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno} view {node.name}: "
+                                f"{node.end_lineno - node.lineno + 1} lines")
+    assert not too_long, "split along a domain seam:\n" + "\n".join(too_long)
+
