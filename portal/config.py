@@ -9,6 +9,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from .files import private_folder
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REGISTER = PROJECT_ROOT / "registers" / "bloomlead.toml"
 ENVIRONMENTS = ("development", "production", "test")
@@ -154,7 +156,6 @@ def _secret_key(value, env, instance):
         return secrets.token_urlsafe(48)
     path = instance / "secret_key"
     if not path.exists():
-        from .files import private_folder
         private_folder(instance)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
@@ -182,7 +183,6 @@ def _webhook_secret(value):
 
 def _database_url(value, instance):
     if not value:
-        from .files import private_folder
         private_folder(instance)
         return f"sqlite:///{instance / 'portal.db'}"
     scheme = urlsplit(value).scheme

@@ -16,6 +16,7 @@ from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from .config import PROJECT_ROOT
+from .files import FOLDER_MODE, private_sqlite_file
 
 database = DatabaseProxy()
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -105,7 +106,6 @@ def open_database(url):
     if parts.scheme == "sqlite":
         path = unquote(url[len("sqlite:///"):].split("?", 1)[0])
         if path != ":memory:":
-            from .files import FOLDER_MODE, private_sqlite_file
             Path(path).parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
             private_sqlite_file(Path(path))  # the database, its -wal and -shm: 0600
         return PooledSqliteDatabase(

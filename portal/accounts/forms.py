@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from .. import clock
 from ..people.models import normalise_email
 from ..translate import lazy_gettext as _l
 from .passwords import password_problem
@@ -78,7 +79,6 @@ def new_password(form, field):
 
 def within_calendar(form, field):
     """Refuse a date or time outside the years the portal handles (clock.YEARS)."""
-    from .. import clock
     if field.data is not None and not clock.in_calendar(field.data):
         raise ValidationError(_l("Check the year: it must be from 1900 to 2999."))
 

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from huey import RedisHuey, SqliteHuey, crontab
 
 from .. import clock
+from ..files import private_folder, private_sqlite_file
 from .delivery import deliver_due, next_retry_at
 
 log = logging.getLogger("portal.mail")
@@ -24,7 +25,6 @@ def make_huey(app):
     """Return the huey instance for the configured queue storage."""
     if app.config["REDIS_URL"]:
         return RedisHuey("portal", url=app.config["REDIS_URL"], results=False)
-    from ..files import private_folder, private_sqlite_file
     path = private_folder(Path(app.instance_path)) / "queue.db"
     private_sqlite_file(path)
     return SqliteHuey("portal", filename=str(path), results=False)

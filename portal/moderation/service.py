@@ -8,6 +8,7 @@ from ..accounts.sessions import end_sessions
 from ..db import database
 from ..mail.service import external_url, send_mail
 from ..people.models import BlockedDomain, Person
+from ..rights.erasure import erase_person
 from ..translate import lazy_gettext as _l
 
 
@@ -34,7 +35,6 @@ def approve(account, by):
 
 def reject(account, reason, by):
     """Turn a pending sign-up down with a reason: the account is removed, the person told."""
-    from ..rights.erasure import erase_person
     with database.atomic():
         person = account.person
         email, language = person.email, person.language
@@ -73,7 +73,6 @@ def delete_as_spam(accounts, by):
     Only accounts never confirmed are touched, and their person only when
     nothing else (a consent, a purchase) is attached to it.
     """
-    from ..rights.erasure import erase_person
     removed = 0
     with database.atomic():
         for account in accounts:

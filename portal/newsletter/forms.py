@@ -9,6 +9,7 @@ from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import Length, Optional
 
 from ..accounts.forms import EMAIL_REQUIRED, plain_text, required, valid_email
+from ..register import get_register
 from ..translate import lazy_gettext as _l
 
 
@@ -31,7 +32,6 @@ class SubscribeForm(FlaskForm):
 
 def subscribe_form(definition, language, **kwargs):
     """Build the form for a register form, one unticked box per optional purpose."""
-    from ..register import get_register
 
     class Form(SubscribeForm):
         pass

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, redirect, render_template, request
 
 from ..accounts.access import login_required
 from ..accounts.models import Account
-from ..register import RegisterError, parse_register
+from ..register import RegisterError, get_register, parse_register
 from ..register.versions import NoticeVersion, current
 from ..translate import lazy_gettext as _l
 from ..web import me, public, safe_next
@@ -40,7 +40,6 @@ def render_notice(definition, version_label, archived):
 @public
 def privacy():
     """Show the privacy notice generated from the register definition in force."""
-    from ..register import get_register
     return render_notice(get_register(), current()[1], archived=False)
 
 
