@@ -10,7 +10,7 @@ from ..staff.access import staff_required
 from ..staff.forms import search_form
 from ..translate import gettext as _
 from . import service
-from .forms import BreachForm
+from .forms import BreachForm, local_values
 from .models import Breach
 
 bp = Blueprint("breaches", __name__)
