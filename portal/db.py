@@ -49,6 +49,22 @@ class DateTimeField(peewee.DateTimeField):
         return super().adapt(value)
 
 
+class IdField(peewee.AutoField):
+    """A row id that is never handed out again, even after the newest row is deleted.
+
+    SQLite reuses the largest rowid once its row is gone unless the table says
+    AUTOINCREMENT; PostgreSQL's sequences never go back, so it needs nothing.
+    People and accounts use it: audit rows, requests and vouchers outlive them by id.
+    """
+
+    def ddl(self, ctx):
+        node = super().ddl(ctx)
+        db = self.model._meta.database
+        if isinstance(getattr(db, "obj", db), peewee.SqliteDatabase):
+            return peewee.NodeList((node, peewee.SQL("AUTOINCREMENT")))
+        return node
+
+
 class BaseModel(Model):
     """Base of every model: bound to the proxy, snake_case table names."""
 

@@ -8,7 +8,7 @@ import hashlib
 from peewee import BlobField, BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from ..db import BaseModel, DateTimeField
+from ..db import BaseModel, DateTimeField, IdField
 from ..people.models import Person, normalise_email
 
 ROLES = ("member", "moderator", "admin")
@@ -24,6 +24,7 @@ def digest(secret):
 class Account(BaseModel):
     """A person who can log in (flask-login's user object)."""
 
+    id = IdField()  # never reused (migration 0009): the audit log names staff by id
     person = ForeignKeyField(Person, unique=True, backref="accounts", on_delete="CASCADE")
     username = CharField(max_length=30, unique=True)
     password_hash = CharField(max_length=255)

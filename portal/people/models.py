@@ -12,7 +12,7 @@ from flask import current_app
 from peewee import CharField, IntegerField
 
 from .. import clock
-from ..db import BaseModel, DateTimeField
+from ..db import BaseModel, DateTimeField, IdField
 from ..translate import lazy_gettext as _l
 
 PERSON_STATUSES = ("prospect", "subscriber", "member", "customer")
@@ -42,6 +42,7 @@ def address_hash(email):
 class Person(BaseModel):
     """Anyone in the register: prospect, subscriber, customer or member."""
 
+    id = IdField()  # never reused (migration 0009): what outlives a person names them by id
     email = CharField(max_length=254, unique=True)
     name = CharField(max_length=100, default="")
     phone = CharField(max_length=32, null=True)
