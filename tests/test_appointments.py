@@ -66,3 +66,37 @@ def test_they_are_exported_and_erased(puntit, customer):
     assert web.post("/account/delete", {"password": PASSWORD, "understood": "y"}).status_code == 303
     with puntit.app_context():
         assert Appointment.select().count() == 0 and Person.select().count() == 1  # the staff member
+
+
+# ------------------------------------------------------------------ register B's other staff entries
+
+def test_staff_record_register_bs_own_kinds_of_entry_and_the_person_sees_each_under_its_category(
+        puntit, customer, member):
+    from staff_support import enrolled_staff
+
+    from portal.consents import service as ledger
+    from portal.relationship.models import Interaction
+    _, staff = enrolled_staff(puntit, member)
+    page = staff.get(f"/admin/people/{customer.id}").get_data(as_text=True)
+    assert 'value="quality"' in page and 'value="customer_email"' in page and 'value="consented"' in page
+    assert 'value="message"' not in page and 'value="action"' not in page  # no B category names them
+    url = f"/admin/people/{customer.id}/log"
+    staff.post(url, {"kind": "quality", "detail": "Palaute valmennuksesta", "note": "Tyytyväinen"})
+    staff.post(url, {"kind": "customer_email", "detail": "Kysymys ajanvarauksesta"})
+    staff.post(url, {"kind": "message", "detail": "Ei kuulu tähän rekisteriin"})  # refused: A's kind
+    refused = staff.post(url, {"kind": "consented", "detail": "Treenipäiväkirja", "purpose": "remarketing"})
+    assert refused.status_code == 303
+    with puntit.test_request_context():
+        assert [i.kind for i in Interaction.select().order_by(Interaction.id)] == ["quality", "customer_email"]
+        ledger.grant(customer, "remarketing", "staff", "letter", ledger.consent_wording("remarketing", "fi"))
+    staff.post(url, {"kind": "consented", "detail": "Treenipäiväkirja", "purpose": "remarketing"})
+    with puntit.test_request_context():
+        assert Interaction.get(Interaction.kind == "consented").purpose == "remarketing"
+    web = Web(puntit)
+    web.login("asiakas@example.fi", PASSWORD)
+    body = web.get("/account/data").get_data(as_text=True)
+    sections = {key: body.split(f'id="category-{key}"')[1].split("</section>")[0]
+                for key in ("quality", "customer_emails", "other")}
+    assert "Palaute valmennuksesta" in sections["quality"] and "Tyytyväinen" in sections["quality"]
+    assert "Kysymys ajanvarauksesta" in sections["customer_emails"]
+    assert "Treenipäiväkirja" in sections["other"]

@@ -8,6 +8,7 @@ import zipfile
 
 import jsonschema
 import pytest
+from markupsafe import escape
 from peewee import ForeignKeyField
 from support import BASE_URL, PASSWORD, Web, link_in, path_of, text_of
 
@@ -104,6 +105,65 @@ def test_every_field_of_both_registers_has_a_name_and_a_value_source(app):
         keys = {f for c in register.categories.values() for f in c.fields}
         assert keys <= set(FIELD_NAMES), keys - set(FIELD_NAMES)
         assert keys <= shown | NOT_STORED, f"no table shows {keys - shown - NOT_STORED} on My data"
+
+
+def fill_every_field(app, person):
+    """Give `person` a value for every field key the running definition names (NOT_STORED aside)."""
+    from portal.appointments.service import record_appointment
+    from portal.mail.service import send_mail
+    from portal.orders import service as orders
+    from portal.relationship.service import consent_purposes, staff_kinds
+    from portal.relationship.service import record as record_entry
+    with app.test_request_context():
+        for purpose in app.extensions["register"].purposes_with_basis("consent"):
+            ledger.grant(person, purpose.key, "page", "test", ledger.consent_wording(purpose.key, "fi"))
+        LoginSession.create(account=person.accounts.first(), token_hash="s" * 64, device="Firefox",
+                            expires_at=clock.now() + dt.timedelta(hours=1))
+        product = orders.save_product(name="Webinaari", price_cents=4990, vat_rate_bp=2550)
+        orders.mark_paid(orders.place_order(person, [(product, 1)], {"name": person.name, "street": "Katu 1",
+                                                                     "postal_code": "00100", "city": "Helsinki"},
+                                            False, "fi"))
+        for kind in staff_kinds():
+            record_entry(person, kind, f"Kirjattu {kind}", "muistiinpano", None, None,
+                         purpose=consent_purposes()[0] if kind == "consented" else None)
+        record_appointment(person, "appointment", clock.now(), "PT", 60, "", None)
+        record_appointment(person, "visit", clock.now(), "PT", 60, "", None)
+        send_mail(person.email, "password_changed", "x", person=person, reset_link="http://x")
+
+
+@pytest.mark.parametrize("register", ["registers/bloomlead.toml", "registers/liikkuvat-puntit.toml"])
+def test_every_category_of_each_definition_is_shown_exported_and_erased(make_app, smtp, register):
+    from portal.rights.erasure import erase_person
+    from portal.rights.mydata import values
+    from portal.rights.registry import tables
+    app = make_app(env={"PORTAL_REGISTER": register, "PORTAL_SMTP_URL": smtp.url})
+    definition = app.extensions["register"]
+    web = Web(app)
+    with app.test_request_context():
+        from portal.accounts import passwords
+        person = Person.create(email="maija@example.fi", name="Maija Meikäläinen", phone="040 765 4321",
+                               source="test", status="member")
+        Account.create(person=person, username="maija", password_hash=passwords.hash_password(PASSWORD),
+                       email_verified_at=clock.now())
+    fill_every_field(app, person)
+    web.login()
+    page = web.get("/account/data").get_data(as_text=True)
+    with app.test_request_context():
+        stored = {key for c in definition.categories.values() for key in c.fields} - NOT_STORED
+        for key in sorted(stored):
+            lines = values(person, key)
+            assert lines, f"My data shows nothing for {key}"
+            section = page.split(f'id="category-{definition.category_with_field(key).key}"')[1].split("</section>")[0]
+            assert str(escape(lines[0])) in section, f"{key} is not on /account/data"
+    data = json.loads(exported(web.post("/account/export")).read("data.json"))
+    with app.test_request_context():
+        for key in sorted(stored):
+            holders = [t.name for t in tables() if key in t.shows]
+            assert any(data["tables"][name] for name in holders), f"{key} is not in the export"
+        erase_person(Person.get_by_id(person.id), notify=False)
+        assert Person.get_or_none(Person.id == person.id) is None
+        for key in sorted(stored - {"name", "first_name", "email", "phone", "language"}):  # the row itself went
+            assert values(person, key) == [], f"{key} outlived the erasure"
 
 
 # ------------------------------------------------------------------ see

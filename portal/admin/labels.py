@@ -12,7 +12,8 @@ LABELS = {
     "granted": _l("granted"), "withdrawn": _l("withdrawn"), "objected": _l("objected"),
     "pending": _l("pending"), "paid": _l("paid"), "cancelled": _l("cancelled"),
     "appointment": _l("appointment"), "visit": _l("visit"), "message": _l("message"), "action": _l("action"),
-    "free_material_sent": _l("free material sent"),
+    "free_material_sent": _l("free material sent"), "quality": _l("quality-control note"),
+    "customer_email": _l("email from the customer"), "consented": _l("other data collected with permission"),
     "none": _l("unlikely risk"), "risk": _l("risk"), "high": _l("high risk"),
 }
 

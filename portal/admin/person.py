@@ -8,7 +8,7 @@ from ..orders.forms import BuyForm
 from ..orders.models import Product
 from ..orders.service import orders_of
 from ..register import get_register
-from ..relationship.forms import LogForm
+from ..relationship.forms import log_form
 from ..relationship.models import Interaction
 from ..rights.models import DataRequest, Restriction
 from ..staff.access import may_act_on
@@ -29,7 +29,7 @@ def page_context(person, viewer):
         trail=list(AuditEntry.select().where(AuditEntry.person_id == person.id)
                    .order_by(AuditEntry.id.desc()).limit(TRAIL)),
         may_end_sessions=account is None or may_act_on(viewer, account),
-        log_form=LogForm(), reason_form=ReasonForm(),
+        log_form=log_form(), reason_form=ReasonForm(),
         orders=list(orders_of(person)), products=list(Product.for_sale()), buy_form=BuyForm(),
         keeps_appointments=keeps_appointments,
         appointments=appointments_of(person, "appointment"), visits=appointments_of(person, "visit"))

@@ -15,16 +15,20 @@ from ..db import get_or_404, parse_id
 from ..htmx import redirect_to, render_page
 from ..moderation.service import pending_approval
 from ..people.models import Person
-from ..relationship.forms import LogForm
+from ..relationship.forms import log_form
+from ..relationship.service import NotRecorded
 from ..relationship.service import record as record_interaction
 from ..rights.models import DataRequest
 from ..staff import people
 from ..staff.access import may_act_on, staff_required
 from ..staff.forms import search_form
 from ..translate import gettext as _
+from ..translate import lazy_gettext as _l
 from .person import page_context
 
 bp = Blueprint("admin", __name__)
+LOG_PROBLEMS = {"kind": _l("this register does not record that kind of entry."),
+                "consent": _l("other data collected with permission needs a consent the person has given.")}
 
 
 @bp.get("/admin")
@@ -65,13 +69,16 @@ def person(person_id):
 @staff_required()
 def add_log(person_id):
     """Add a message or an action to the person's relationship log."""
-    person = get_or_404(Person, person_id)
-    form = LogForm()
-    if form.validate_on_submit():
-        record_interaction(person, form.kind.data, form.detail.data, form.note.data, form.occurred_at.data, me())
-        flash(_("Saved to the log."), "success")
+    person, form = get_or_404(Person, person_id), log_form()
+    try:
+        if not form.validate_on_submit():
+            raise NotRecorded(next(iter(form.errors.values()))[0])
+        record_interaction(person, form.kind.data, form.detail.data, form.note.data, form.occurred_at.data, me(),
+                           purpose=form.purpose.data or None)
+    except NotRecorded as problem:
+        flash(_("The entry was not saved: %(problem)s", problem=LOG_PROBLEMS.get(str(problem), problem)), "error")
     else:
-        flash(_("The entry was not saved: %(problem)s", problem=next(iter(form.errors.values()))[0]), "error")
+        flash(_("Saved to the log."), "success")
     return redirect_to(url_for("admin.person", person_id=person.id) + "#log")
 
 

@@ -10,8 +10,7 @@ from ..register.fields import field_name
 from .registry import tables
 
 # Named by a shipped definition, but nothing in the portal stores them yet.
-NOT_STORED = {"address", "customer_messages", "newsletter_opens", "newsletter_clicks", "quality_records",
-              "customer_emails", "other_consented_data"}
+NOT_STORED = {"address", "newsletter_opens", "newsletter_clicks"}
 
 
 def shown_keys():
