@@ -330,18 +330,25 @@ def test_appointments_go_3_years_after_the_last_dealing_in_register_b(make_app):
         staff = Account.create(person=Person.create(email="sami@example.fi", source="staff"), username="sami",
                                password_hash="x", role="admin", email_verified_at=clock.now())
         former = Person.create(email="entinen@example.fi", source="customer", status="customer")
+        subscribed = Person.create(email="tilaaja@example.fi", source="customer", status="customer")
+        ledger.grant(subscribed, "newsletter", "page", "test", ledger.consent_wording("newsletter", "fi"))
         member = Person.create(email="jasen@example.fi", source="customer", status="member")
         Account.create(person=member, username="jasen", password_hash="x", email_verified_at=clock.now())
-        for person in (former, member):
+        for person in (former, subscribed, member):
             record_appointment(person, "visit", clock.now(), "PT", 60, "", staff)
     clock.travel(dt.timedelta(days=2 * 365))
     with app.test_request_context():
-        record_appointment(former, "appointment", clock.now(), "PT", 60, "", staff)  # a dealing resets the clock
+        for person in (former, subscribed):
+            record_appointment(person, "appointment", clock.now(), "PT", 60, "", staff)  # a dealing resets the clock
     clock.travel(dt.timedelta(days=2 * 365))
-    assert removed(app)["appointments of people"] == 0
+    gone = removed(app)
+    assert gone["appointments"] == 0 and gone["erased"] == 0
     clock.travel(dt.timedelta(days=366))
-    assert removed(app)["appointments of people"] == 2  # the member's visit stays while the account does
+    gone = removed(app)
+    assert gone["appointments and visits of people"] == 2  # the subscriber's: their consent keeps them
+    assert gone["erased"] == 1 and gone["appointments of those people"] == 2  # the former customer, whole
     with app.app_context():
+        assert Person.get_or_none(Person.id == former.id) is None
         assert [a.person_id for a in record_appointment.__globals__["Appointment"].select()] == [member.id]
 
 
@@ -350,6 +357,133 @@ def test_the_relationship_log_goes_6_years_after_the_last_dealing_in_register_a(
     with app.app_context():
         Interaction.create(person=person, kind="free_material_sent", detail="opas.pdf")
     clock.travel(dt.timedelta(days=6 * 365))
-    assert removed(app)["interactions of people"] == 0
+    assert removed(app)["relationship log of people"] == 0
     clock.travel(dt.timedelta(days=3))
-    assert removed(app)["interactions of people"] == 1
+    assert removed(app)["relationship log of people"] == 1
+
+
+# ------------------------------------------------------------------ ten years on: relationships that ended
+
+SECRET = "a webhook secret that is long enough for the portal"
+
+
+def by_category(app, apply=False):
+    """Run the job (or a dry run) and return {category key: {item label: count}}."""
+    with app.test_request_context():
+        return {s.key: {i.label: i.count for i in s.items} for s in run(apply=apply)}
+
+
+def find(report, category, word):
+    return sum(n for label, n in report[category].items() if word in label)
+
+
+def no_trace_of(app, backend, person_id, *values):
+    """Assert nothing links to the person, and (SQLite) that the values are not even in the file."""
+    with app.app_context():
+        assert Person.get_or_none(Person.id == person_id) is None
+        assert all(count == 0 for _, count in person_rows(person_id))
+        assert ConsentEvent.select().where(ConsentEvent.person == person_id).count() == 0
+        for model in (Order, OrderLine, BillingDetails, Invoice, OutboxMessage, Interaction):
+            assert model.select().count() == 0, f"{model.__name__} kept a row"
+        assert Suppression.select().count() == 1  # what the erasure keeps: a keyed hash, not the address
+    if backend == "sqlite":
+        with app.app_context():
+            database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = open(app.config["DATABASE_URL"][len("sqlite:///"):], "rb").read()
+        for value in values:
+            assert value.encode() not in raw, f"{value} is still in the database file"
+
+
+def test_ten_years_on_a_one_off_customer_of_register_a_leaves_no_trace(make_app, smtp, backend):
+    import json
+
+    from support import Mailbox
+
+    from portal.orders import webhook
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url, "PORTAL_PAYMENT_WEBHOOK_SECRET": SECRET})
+    with app.test_request_context():
+        product = orders.save_product(name="Webinaari", price_cents=4990, vat_rate_bp=2550)
+    body = json.dumps({
+        "id": "evt_1", "type": "order.completed", "order": "prov-1001", "amount": 4990, "currency": "EUR",
+        "customer": {"email": "kaija@example.fi", "name": "Kaija Kassa", "language": "fi"},
+        "billing": {"name": "Kaija Kassa", "street": "Kauppakatu 3", "postal_code": "33100", "city": "Tampere"},
+        "items": [{"product": product.id, "quantity": 1}],
+        "marketing_refusal": {"offered": True, "refused": False}}).encode()
+    response = app.test_client().post("/webhooks/payments", data=body, headers={
+        "Content-Type": "application/json", webhook.SIGNATURE_HEADER: webhook.sign(body, SECRET)})
+    assert response.status_code == 200
+    Mailbox(app, smtp).deliver()  # the receipt
+    with app.app_context():
+        person_id = Person.get(Person.email == "kaija@example.fi").id
+    clock.travel(dt.timedelta(days=5 * 365))
+    assert find(by_category(app), "contact", "erased") == 0  # a customer for six years after the purchase
+    clock.travel(dt.timedelta(days=5 * 365))
+    said = by_category(app)
+    assert find(said, "contact", "erased") == 1
+    assert find(said, "consents", "of those people") == 1  # the offer of similar products, with the customer
+    assert find(said, "orders", "(vouchers)") == 2 and find(said, "billing", "(vouchers)") == 2
+    assert find(said, "email_delivery", "delivery records") == 1
+    assert by_category(app, apply=True) == said
+    no_trace_of(app, backend, person_id, "kaija@example.fi", "Kaija Kassa", "Kauppakatu")
+    with app.app_context():
+        assert AuditEntry.get(AuditEntry.action == "person_erased").detail == "by retention"
+
+
+def test_ten_years_on_a_customer_of_register_b_with_a_staff_note_leaves_no_trace(make_app, smtp, backend):
+    from portal.relationship.service import record
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url, "PORTAL_REGISTER": "registers/liikkuvat-puntit.toml"})
+    with app.test_request_context():
+        staff = Account.create(person=Person.create(email="sami@example.fi", source="staff"), username="sami",
+                               password_hash="x", role="admin", email_verified_at=clock.now())
+        person = Person.create(email="asiakas@example.fi", name="Aino Asiakas", phone="040 123 4567",
+                               source="customer", status="customer")
+        record(person, "quality", "Palaute: Ainon polvi parempi", "Aino kiitti", None, staff)
+        record_appointment(person, "visit", clock.now(), "Kehonkoostumus", 45, "Ainon mittaus", staff)
+    clock.travel(dt.timedelta(days=10 * 365))
+    said = by_category(app)
+    assert find(said, "contact", "erased") == 1
+    assert find(said, "quality", "of those people") == 1 and find(said, "appointments", "of those people") == 1
+    assert by_category(app, apply=True) == said
+    no_trace_of(app, backend, person.id, "asiakas@example.fi", "Aino Asiakas", "040 123 4567", "Ainon")
+    with app.app_context():
+        assert Person.select().count() == 1  # the staff member, whose account keeps them
+
+
+def test_an_ended_relationship_keeps_a_recent_withdrawals_record_as_a_stub(app):
+    travel_to(helsinki(2026, 3, 1, 12))
+    person = subscriber(app)
+    with app.test_request_context():
+        product = orders.save_product(name="Opas", price_cents=1000, vat_rate_bp=2550)
+        orders.mark_paid(orders.place_order(person, [(product, 1)], BILLING, False, "fi"))
+    clock.travel(dt.timedelta(days=6 * 365 + 10))  # six years on, the voucher not yet past its own period
+    with app.test_request_context():
+        ledger.withdraw(person, "newsletter", "link", "unsubscribe")
+    gone = removed(app)
+    assert gone["erased"] == 0 and gone["records of a recently withdrawn consent kept"] == 1
+    with app.app_context():
+        stub = Person.get_by_id(person.id)
+        assert stub.email.startswith("withdrawn:") and stub.name == ""
+        assert Order.get().person_id is None  # the voucher stays, detached, for its own period
+        assert {c.state for c in Consent.select()} == {"withdrawn"}  # the offer of similar products went
+        assert not reachable_for("marketing", similar_products=True).exists()
+    clock.travel(dt.timedelta(days=3 * 365 + 2))
+    removed(app)
+    assert removed(app)["last trace"] == 1
+    with app.app_context():
+        assert Person.select().count() == 0
+
+
+def test_data_collected_with_permission_goes_when_the_consent_does(make_app):
+    from portal.relationship.service import record
+    app = make_app(env={"PORTAL_REGISTER": "registers/liikkuvat-puntit.toml"})
+    with app.test_request_context():
+        person = Person.create(email="asiakas@example.fi", name="Aino Asiakas", source="customer", status="customer")
+        ledger.grant(person, "remarketing", "staff", "letter", ledger.consent_wording("remarketing", "fi"))
+        ledger.grant(person, "newsletter", "staff", "letter", ledger.consent_wording("newsletter", "fi"))
+        record(person, "consented", "Evästetiedot", "", None, None, purpose="remarketing")
+    assert removed(app)["collected with permission"] == 0
+    with app.test_request_context():
+        ledger.withdraw(person, "remarketing", "page", "test")
+    assert removed(app)["collected with permission"] == 1
+    with app.app_context():
+        assert Interaction.select().count() == 0 and Person.select().count() == 1  # the newsletter stays

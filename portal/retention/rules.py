@@ -21,8 +21,8 @@ from ..newsletter.service import UNCONFIRMED_KEPT, purge_unconfirmed
 from ..orders.accounting import voucher_cutoff
 from ..orders.models import BillingDetails, Invoice, Order, OrderLine
 from ..people.models import Person
-from ..relationship.models import Interaction
-from . import stubs
+from ..relationship.models import CONSENTED, Interaction
+from . import expiry, stubs
 from .periods import RULE, period
 
 DONE = ("sent", "failed")
@@ -172,18 +172,44 @@ def vouchers(ctx, apply):
                       "their financial year", n) for key, n in counts.items()]
 
 
+def consented_data(ctx, apply):
+    """Other data collected with permission, once the consent it rests on is no longer given."""
+    rule = ctx.rule_of("other_consented_data")
+    given = Consent.select(Consent.person, Consent.purpose).where(Consent.state == "granted")
+    lapsed = (Interaction.kind == CONSENTED) & (Interaction.purpose.is_null()
+                                                 | Tuple(Interaction.person, Interaction.purpose).not_in(given))
+    count = _remove(Interaction, lapsed, apply)
+    return [Item("other_consented_data", f"other data collected with permission, after the consent was "
+                                         f"withdrawn ({rule or 'until_withdrawn'})", count)]
+
+
 def relationship_ended(ctx, apply):
-    """Appointments, visits and the relationship log of people whose last dealing is past the period."""
+    """Appointments, visits and the relationship log of people whose last dealing is past the period.
+
+    People whose whole relationship ended are left to the expiry rule, run
+    before, which erases them with all of this.
+    """
     items = []
-    for field, model in (("appointments", Appointment), ("customer_actions", Interaction)):
+    expired = expiry.expired(ctx)
+    cutoff = ctx.cutoff("appointments", "contract_end")
+    if cutoff is not None:
+        ended = _not_expired(_relationship_ended_before(Appointment, cutoff), Appointment, expired)
+        items.append(Item("appointments", f"appointments and visits of people whose last dealing with us was "
+                                          f"longer ago than {ctx.rule_of('appointments')}",
+                          _remove(Appointment, Appointment.person.in_(ended), apply)))
+    for field, kinds in expiry.log_fields(ctx).items():
         cutoff = ctx.cutoff(field, "contract_end")
         if cutoff is None:
             continue
-        ended = _relationship_ended_before(model, cutoff)
-        count = _remove(model, model.person.in_(ended), apply)
-        items.append(Item(field, f"{model._meta.table_name.replace('_', ' ')}s of people whose last dealing "
+        ended = _not_expired(_relationship_ended_before(Interaction, cutoff), Interaction, expired)
+        count = _remove(Interaction, Interaction.person.in_(ended) & Interaction.kind.in_(kinds), apply)
+        items.append(Item(field, f"{field.replace('_', ' ')} in the relationship log of people whose last dealing "
                                  f"with us was longer ago than {ctx.rule_of(field)}", count))
     return items
+
+
+def _not_expired(query, model, expired):
+    return query if expired is None else query.where(model.person.not_in(expired))
 
 
 def _relationship_ended_before(model, cutoff):
@@ -196,6 +222,11 @@ def _relationship_ended_before(model, cutoff):
             .where(model.person.not_in(account), model.person.not_in(recent)))
 
 
+def relationship_over(ctx, apply):
+    """People whose last relationship ended longer ago than the contact rule and who hold no consent."""
+    return [Item(*item) for item in expiry.rule(ctx, apply)]
+
+
 def engagement(ctx, apply):
     """Newsletter opens and clicks of people who withdrew tracking consent: none are recorded yet."""
     return [Item("newsletter_opens", "newsletter opens and clicks after tracking consent is withdrawn "
@@ -204,6 +235,8 @@ def engagement(ctx, apply):
 
 # The order matters where one rule's removal cascades into another's rows: sessions and
 # tokens go before the unverified accounts that own some of them, stubs are made before
-# consent records expire, so that a dry run counts what a run removes.
-RULES = (sign_in, unconfirmed, email_delivery, marketing_only, consent_records, vouchers, relationship_ended,
-         engagement)
+# consent records expire; vouchers, the consented data and the consent records go before
+# the people whose relationship ended, and those people before the rows of everyone else
+# whose dealings are old, so that a dry run counts what a run removes.
+RULES = (sign_in, unconfirmed, email_delivery, marketing_only, consent_records, vouchers, consented_data,
+         relationship_over, relationship_ended, engagement)

@@ -8,6 +8,7 @@ from .. import audit, clock
 from ..accounts.models import Account
 from ..accounts.sessions import end_sessions
 from ..accounts.tokens import consume_token, issue_token, peek_token
+from ..consents import privacy as ledger
 from ..db import database
 from ..mail.service import external_url, send_mail
 from ..people.models import Person
@@ -35,6 +36,18 @@ def erase_person(person, by="self", notify=True):
             send_mail(email, "erased", _l("Your data has been deleted"), language=language,
                       purge_after_sending=True)
         audit.record("person_erased", person_id, detail=f"by {by}")
+
+
+def erase_all_but_consent_proof(person, by):
+    """Erase everything about `person` but the consent ledger, which must keep a withdrawn consent's record
+    for its own period; the retention job then makes the person row a stub (retention/stubs.py)."""
+    with database.atomic():
+        for account in Account.select().where(Account.person == person):
+            end_sessions(account, reason="erased")
+        for concern in CONCERNS:
+            if concern is not ledger:
+                concern.erase(person)
+        audit.record("person_erased", person.id, detail=f"by {by}; consent records kept for their period")
 
 
 def request_erasure_link(person):
