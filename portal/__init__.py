@@ -34,6 +34,7 @@ def create_app(overrides=None, environ=None):
         consents,
         db,
         form_html,
+        guardians,
         htmx,
         imports,
         language,
@@ -70,6 +71,7 @@ def create_app(overrides=None, environ=None):
     newsletter.init_app(app)
     orders.init_app(app)
     appointments.init_app(app)
+    guardians.init_app(app)
     retention.init_app(app)
     rights.init_app(app)
     notice.init_app(app)

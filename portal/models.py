@@ -8,6 +8,7 @@ from .appointments.models import Appointment
 from .audit.models import AuditEntry
 from .breaches.models import Breach, BreachNotice
 from .consents.models import Consent, ConsentEvent, ConsentEventPermit, ConsentWording, Suppression
+from .guardians.models import Guardian
 from .mail.models import OutboxMessage
 from .newsletter.models import PendingSignup
 from .orders.models import BillingDetails, Invoice, InvoiceCounter, Order, OrderLine, PaymentEvent, Product
@@ -24,4 +25,6 @@ MODELS = [Person, Account, LoginSession, EmailToken, OutboxMessage,
           RecoveryCode, BlockedDomain, ProcessorExport, ProcessorExportMember, Breach, BreachNotice,
           # migration 0005
           Product, Order, OrderLine, BillingDetails, Invoice, InvoiceCounter, PaymentEvent, Appointment,
-          ConsentEventPermit]
+          ConsentEventPermit,
+          # migration 0011
+          Guardian]

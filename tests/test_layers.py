@@ -27,7 +27,7 @@ FLOORS = [
     ["consents"],
     ["staff"],
     # The concerns, each owning its data; they stand on the ledger and on each other only downwards.
-    ["relationship", "appointments"],
+    ["relationship", "appointments", "guardians"],
     ["newsletter", "signup", "orders"],
     ["processors", "imports", "breaches"],
     # What composes the concerns: the rights, retention, the staff pages, the notice.

@@ -3,6 +3,7 @@ from ..accounts.models import LoginSession
 from ..appointments.service import appointments_of
 from ..audit.models import AuditEntry
 from ..consents.service import history, states
+from ..guardians.service import guardian_of
 from ..moderation.forms import ReasonForm
 from ..orders.forms import BuyForm
 from ..orders.models import Product
@@ -22,6 +23,7 @@ def page_context(person, viewer):
     keeps_appointments = any("appointments" in c.fields for c in get_register().categories.values())
     return dict(
         person=person, account=account, states=states(person), history=history(person),
+        guardian=guardian_of(person),
         sessions=list(LoginSession.select().where(LoginSession.account == account)) if account else [],
         requests=list(DataRequest.select().where(DataRequest.person == person).order_by(DataRequest.id.desc())),
         restriction=Restriction.select().where(Restriction.person == person, Restriction.lifted_at.is_null()).first(),

@@ -24,6 +24,8 @@ def send_mail(to, template, subject, person=None, language=None, headers=None, p
 
     With `purge_after_sending` the outbox row is deleted once delivered.
     """
+    if "@" not in to:
+        return None  # a placeholder, not an address (a child recorded with their guardian): nobody to mail
     language = language or (person.language if person is not None else current_language())
     headers = dict(headers or {})
     for name, value in headers.items():

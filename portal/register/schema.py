@@ -153,7 +153,7 @@ SECTIONS = {
         "address": Field(string, required=False),
     },
     "membership": {
-        "requires_approval": Field(boolean),
+        "requires_approval": Field(boolean), "guardians": Field(boolean, required=False, default=False),
         "minimum_age": Field(int_between(13, 18), required=False, default=13),
     },
     "rights": {

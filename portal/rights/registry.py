@@ -8,6 +8,7 @@ from ..accounts import privacy as accounts
 from ..appointments import privacy as appointments
 from ..breaches import privacy as breaches
 from ..consents import privacy as consents
+from ..guardians import privacy as guardians
 from ..imports import privacy as imports
 from ..mail import privacy as mail
 from ..newsletter import privacy as newsletter
@@ -17,7 +18,7 @@ from ..relationship import privacy as relationship
 from ..staff import privacy as staff
 from . import privacy as rights
 
-CONCERNS = (accounts, consents, newsletter, relationship, orders, appointments, rights, mail,
+CONCERNS = (accounts, consents, newsletter, relationship, orders, appointments, guardians, rights, mail,
             processors, breaches, staff, imports)  # files last: they cannot roll back
 
 

@@ -9,6 +9,7 @@ from .. import audit, clock
 from ..accounts.models import digest
 from ..db import database
 from ..files import private_folder, write_private
+from ..guardians.models import children_of
 from ..mail.service import external_url, send_mail
 from ..people.models import Person
 from ..translate import lazy_gettext as _l
@@ -45,15 +46,16 @@ def confirm_request(raw):
         request = peek_request(raw)
         if request is None:
             return None
-        person = Person.get_or_none(Person.email == request.email)
+        person, children = whose(request.email)
         now = clock.now()
         changes = {"verified_at": now, "token_hash": None, "person": person, "state": "open"}
         if request.kind in ("access", "portability"):
             changes.update(state="answered", answered_at=now)
-            if person is not None:
-                link = external_url("rights.request_export", token=export_token(person))
-                send_mail(request.email, "request_export", _l("Your data"), person=person,
-                          language=request.language, link=link, days=EXPORT_LINK_DAYS)
+            if person is not None or children:
+                for subject in [person] if person is not None else children:  # a guardian: each child's
+                    link = external_url("rights.request_export", token=export_token(subject))
+                    send_mail(request.email, "request_export", _l("Your data"), person=subject,
+                              language=request.language, link=link, days=EXPORT_LINK_DAYS)
             else:
                 send_mail(request.email, "request_nothing_held", _l("We hold no data about you"),
                           language=request.language)
@@ -63,6 +65,20 @@ def confirm_request(raw):
         DataRequest.update(**changes).where(DataRequest.id == request.id).execute()
         audit.record("data_request_verified", person, detail=f"request {request.id}: {request.kind}")
     return request
+
+
+def whose(email):
+    """Return (the person a request from `email` names, the children it may be about).
+
+    The address's own person, if any; else a guardian's address names their
+    child (when there are several, staff see the request without a person and
+    each child gets their own answer to access).
+    """
+    person = Person.get_or_none(Person.email == email)
+    if person is not None:
+        return person, []
+    children = children_of(email)
+    return (children[0] if len(children) == 1 else None), children
 
 
 def effective_due(request):
@@ -80,7 +96,7 @@ def queue():
 def record_request(email, kind, channel, received_at, details, attachment, by):
     """Record a request that came by email or letter, with the scanned letter if any."""
     with database.atomic():
-        person = Person.get_or_none(Person.email == email)
+        person, _children = whose(email)
         row = DataRequest.create(kind=kind, channel=channel, email=email, person=person, details=details or "",
                                  language=person.language if person else "fi", received_at=received_at,
                                  due_at=clock.add_months(received_at, 1), verified_at=clock.now(), state="open",
