@@ -96,3 +96,15 @@ def test_only_a_definition_that_allows_guardians_takes_children(app, member):
     assert "/admin/people/child" not in web.get("/admin/people").get_data(as_text=True)
     assert web.get("/admin/people/child").status_code == 404
     assert web.post("/admin/people/child", CHILD).status_code == 404
+
+
+def test_a_child_whose_guardian_withdrew_every_consent_keeps_no_guardian_details(puntit):
+    from portal.consents import service as ledger
+    from portal.retention.service import run
+    staff_web(puntit).post("/admin/people/child", CHILD)
+    child = the_child(puntit)
+    with puntit.test_request_context():
+        ledger.withdraw(child, "newsletter", "staff", "guardian")
+        run(apply=True)
+        assert Person.get_by_id(child.id).email.startswith("withdrawn:")  # the proof of the consent stays
+        assert Guardian.select().count() == 0  # the guardian's name and contact do not

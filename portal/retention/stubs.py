@@ -16,6 +16,7 @@ from peewee import Value
 from ..accounts.models import Account, EmailToken
 from ..appointments.models import Appointment
 from ..consents.models import CUSTOMER, Consent, Suppression
+from ..guardians.models import Guardian
 from ..mail.models import OutboxMessage
 from ..newsletter.models import PendingSignup
 from ..orders.models import Order
@@ -62,6 +63,7 @@ def _stub(rows, now):
                              for h in hashes.values()]).on_conflict_ignore().execute()
     EmailToken.delete().where(EmailToken.person.in_(ids)).execute()
     Interaction.delete().where(Interaction.person.in_(ids)).execute()
+    Guardian.delete().where(Guardian.child.in_(ids)).execute()
     Restriction.delete().where(Restriction.person.in_(ids)).execute()
     OutboxMessage.delete().where(OutboxMessage.person.in_(ids) | OutboxMessage.to_address.in_(emails)).execute()
     by_email = dict(zip(emails, ids, strict=True))
