@@ -82,7 +82,7 @@ def test_admin_runs_the_register(browser, live_b, smtp):
     expect(page.locator("h1")).to_contain_text("Pekka Pysyvä")
 
     # A message in the relationship log, then suspend and reinstate with reasons.
-    page.locator("#log input[value=message]").check()
+    page.locator("#log input[value=customer_email]").check()  # register B: an email the customer sent
     page.locator("#detail").fill("Kysyi ajanvarauksesta")
     page.locator("#log button[type=submit]").click()
     expect(page.locator("#log")).to_contain_text("Kysyi ajanvarauksesta")
