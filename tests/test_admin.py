@@ -4,6 +4,7 @@ import hashlib
 import io
 import re
 import zipfile
+from html.parser import HTMLParser
 
 import pytest
 from peewee import DatabaseError
@@ -464,3 +465,54 @@ def test_every_staff_listing_of_people_is_audited_without_the_search_terms(app, 
         details = [e.detail for e in AuditEntry.select().where(AuditEntry.action == "people_listed")]
     assert [d.split(":")[0] for d in details] == ["overview", "moderation", "requests", "people"]
     assert not any("listattu" in d for d in details)
+
+
+class _Holders(HTMLParser):
+    """Record, for each piece of text holding `marker`, whether an element around it has hx-disable."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, marker):
+        super().__init__()
+        self.marker, self.open, self.found = marker, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.open.append((tag, any(name == "hx-disable" for name, _ in attrs)))
+
+    def handle_endtag(self, tag):
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if self.marker in data and not any(tag == "title" for tag, _ in self.open):
+            self.found.append(any(disabled for _, disabled in self.open))
+
+
+def test_peoples_own_words_sit_inside_hx_disable(app, admin, member):
+    """IO-02: what a person typed is shown only inside hx-disable, so htmx never acts on it."""
+    account, web = admin
+    person, = people(app, ("asiakas@example.fi", "Merkki Asiakas"))
+    web.post(f"/admin/people/{person.id}/log", {"kind": "message", "detail": "Merkki soitti", "note": "Merkki",
+                                                 "occurred_at": "2026-11-20T14:30"})
+    member(email="jasen@example.fi", name="Merkki Jäsen")
+    own = Web(app)
+    own.login("jasen@example.fi")
+    for page in (web.get(f"/admin/people/{person.id}"), web.post("/admin/people", {"q": "merkki"}),
+                 own.get("/account"), own.get("/account/data")):
+        holders = _Holders("Merkki")
+        holders.feed(page.get_data(as_text=True))
+        assert holders.found and all(holders.found), (page.request.path, holders.found)
+
+
+def test_staff_search_terms_never_go_into_an_address(app, admin):
+    """DP-03: the people search and its next page are posted, and no link on the results carries the terms."""
+    _, web = admin
+    people(app, *[(f"aino{n}@example.fi", f"Aino Aalto {n}") for n in range(60)])
+    page = web.post("/admin/people", {"q": "aino"}).get_data(as_text=True)
+    assert "Aino Aalto" in page and 'name="cursor"' in page  # found, with a next page to ask for
+    forms = re.findall(r"<form\b[^>]*>", page)
+    assert [f for f in forms if "admin/people" in f] and \
+        all('method="post"' in f for f in forms if "admin/people" in f)
+    addresses = re.findall(r'(?:href|action|hx-get|hx-post|src)="([^"]*)"', page)
+    assert addresses and not [a for a in addresses if "aino" in a.lower()]

@@ -112,3 +112,23 @@ def test_an_accepted_invitation_is_logged(app, member, mailbox, events):
         joined = Account.get(Account.username == "moderaattori")
     assert (accepted["outcome"], accepted["account_id"], accepted["role"]) == ("accepted", joined.id, "moderator")
     assert "moderaattori@example.fi" not in repr(events()) and link.rsplit("/", 1)[1] not in repr(events())
+
+
+def test_an_auth_event_is_one_json_line_with_utc_time_outcome_and_request_id(app, web, member, events, caplog):
+    """LOG-01: what reaches the log file is structured, in UTC, and ties the event to its request."""
+    import json
+    import re
+
+    from portal.logs import JsonFormatter
+    member()
+    assert web.post("/login", {"login": "maija@example.fi", "password": "väärä salasana tässä"}).status_code == 422
+    web.login()
+    records = [r for r in caplog.records if r.name == "portal.auth" and r.fields["event"] == "login"]
+    lines = [JsonFormatter().format(r) for r in records]
+    assert len(lines) == 2 and all("\n" not in line for line in lines)
+    failed, passed = (json.loads(line) for line in lines)
+    for entry in (failed, passed):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", entry["time"])
+        assert re.fullmatch(r"[0-9a-f]{16}", entry["request_id"])
+    assert failed["request_id"] != passed["request_id"]
+    assert failed["outcome"] != passed["outcome"] and passed["outcome"] == "success"

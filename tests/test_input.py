@@ -308,3 +308,25 @@ def test_admin_filters_refuse_what_they_cannot_read(app, member):
         assert web.get(f"/admin/audit?{query}").status_code == 400, query
     assert web.get("/admin/audit?to=2026-12-31&actor=&person=").status_code == 200
     assert web.post("/admin/2fa", {"code": "¹²³⁴⁵⁶"}).status_code == 422  # digits, but not ASCII ones
+
+
+def test_free_text_is_capped_at_2000_characters(web):
+    """IO-04: a free-text field takes 2000 characters and refuses the 2001st with a message."""
+    for length, status in ((2001, 422), (2000, 303)):
+        response = web.post("/privacy/request", {"email": "kirje@example.fi", "kind": "erasure",
+                                                 "details": "x" * length})
+        assert response.status_code == status, length
+    assert 'id="details-error"' in web.post("/privacy/request", {"email": "kirje@example.fi", "kind": "erasure",
+                                                                 "details": "x" * 2001}).get_data(as_text=True)
+
+
+def test_sql_in_a_login_or_a_search_is_only_text(app, member):
+    """IO-03: quotes, comments and LIKE wildcards are searched for as typed, never run."""
+    account, web = enrolled_staff(app, member)
+    member(email="aino@example.fi", name="Aino Aalto")
+    for login in ("aino@example.fi' OR '1'='1", "' OR 1=1 --", "aino@example.fi'; --"):
+        assert Web(app).post("/login", {"login": login, "password": PASSWORD}).status_code == 422, login
+    for q in ("' OR '1'='1", "%", "_", "a%' --"):
+        page = web.post("/admin/people", {"q": q})
+        assert page.status_code == 200 and "Aino Aalto" not in page.get_data(as_text=True), q
+    assert "Aino Aalto" in web.post("/admin/people", {"q": "aino"}).get_data(as_text=True)

@@ -134,3 +134,15 @@ def test_no_token_reaches_gunicorns_access_log(app, member, environ, tmp_path):
     text = log.read_text()
     assert text.count("\n") >= 4 * len(paths) and '"http://127.0.0.1' in text  # referers were logged
     assert_no_token(text, paths)
+
+
+def test_every_page_with_a_token_in_its_address_keeps_the_referer_on_our_origin(app, member):
+    """TOK-07: each route that takes a token answers `Referrer-Policy: same-origin`, errors included."""
+    tokens = mailed_tokens(app, member)
+    client = app.test_client()
+    for rule in (r for r in app.url_map.iter_rules() if "token" in r.arguments):
+        path = rule.rule.replace("<token>", tokens[rule.endpoint]).replace("<purpose>", "newsletter")
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            response = client.open(path, method=method)
+            assert response.headers["Referrer-Policy"] == "same-origin", (method, path, response.status_code)
+    assert client.get("/login").headers["Referrer-Policy"] == "strict-origin-when-cross-origin"

@@ -382,3 +382,37 @@ def test_transactional_mail_carries_no_unsubscribe_headers(web, mailbox):
                          "password": PASSWORD, "adult": "y"})
     message = mailbox.last_to("maija@example.fi")
     assert "List-Unsubscribe" not in message and "List-Unsubscribe-Post" not in message
+
+
+def readable(link):
+    """Return the link and what each of its pieces says when read as base64 (compressed or not)."""
+    import base64
+    import zlib
+    found = [link]
+    for piece in re.split(r"[/.?=&]", link):
+        try:
+            raw = base64.urlsafe_b64decode(piece + "=" * (-len(piece) % 4))
+        except ValueError:
+            continue
+        found.append(raw.decode("latin-1"))
+        try:
+            found.append(zlib.decompress(raw).decode("latin-1"))
+        except zlib.error:
+            pass
+    return found
+
+
+def test_mailed_links_carry_no_address_or_name(web, app, member, mailbox):
+    """DP-03: no link we mail holds the person's address or name, not even encoded in a signed token."""
+    member(email="maija@example.fi")
+    welcome = subscribed(web, mailbox, app, email="tiina.tilaaja@example.fi", name="Tiina")
+    web.post("/preferences", {"email": "tiina.tilaaja@example.fi"})
+    web.post("/password/reset", {"email": "maija@example.fi"})
+    web.post("/privacy/request", {"email": "tiina.tilaaja@example.fi", "kind": "access"})
+    messages = mailbox.to("tiina.tilaaja@example.fi") + mailbox.to("maija@example.fi")
+    links = [welcome["List-Unsubscribe"].strip("<>")] + [link for m in messages for link in links_in(m)]
+    assert len(messages) >= 5 and any("/preferences/" in link for link in links)
+    for link in links:
+        for text in readable(link):
+            for secret in ("tiina", "maija", "example.fi"):
+                assert secret not in text.lower(), (link, secret)

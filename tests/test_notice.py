@@ -110,3 +110,22 @@ def test_ropa_prints_the_record_of_processing(make_app, key):
     table = app.test_cli_runner().invoke(args=["register", "ropa", "--format", "csv"])
     lines = table.output.strip().splitlines()
     assert lines[0].startswith("Tarkoitus,Oikeusperuste") and len(lines) >= len(register.purposes) + 1
+
+
+def test_every_form_that_collects_data_says_why_and_links_the_notice(web, member):
+    """Art. 13: at the point of collection each form says what the data is for and links the privacy notice."""
+    import re
+
+    from portal.orders import service as orders
+    with web.app.test_request_context():
+        product = orders.save_product(name="Webinaari", price_cents=4990, vat_rate_bp=2550)
+    pages = {path: web.get(path).get_data(as_text=True) for path in ("/signup", "/subscribe/newsletter",
+                                                                     "/privacy/request")}
+    member()
+    web.login()
+    pages["buy"] = web.get(f"/shop/{product.id}/buy").get_data(as_text=True)
+    for name, page in pages.items():
+        forms = [f for f in re.findall(r"<form\b.*?</form>", page, re.S) if 'class="primary"' in f]
+        assert forms, name
+        for form in forms:
+            assert re.search(r'<p class="notice">\s*\S[^<]{20,}<a href="/privacy">', form), name

@@ -466,3 +466,35 @@ def test_other_requests_wait_for_staff_with_a_due_date(web, app, mailbox):
 ])
 def test_one_calendar_month(start, expected):
     assert clock.add_months(start, 1) == expected
+
+
+def test_every_formula_sign_at_the_start_of_a_csv_cell_is_neutralised(web, app, member):
+    """IO-07: a cell that starts with = + - @ opens in a spreadsheet as text, not as a formula."""
+    account = member()
+    web.login()
+    for sign in "=+-@":
+        with app.app_context():
+            Person.update(name=f"{sign}SUM(1+1)*cmd").where(Person.id == account.person_id).execute()
+        person_csv = exported(web.post("/account/export")).read("person.csv").decode()
+        assert f",'{sign}SUM(1+1)*cmd" in person_csv and f",{sign}SUM" not in person_csv, sign
+
+
+def test_a_staff_members_export_holds_no_second_factor_secret_or_recovery_code(app, member):
+    """DP-02: the authenticator's key and the recovery codes stay out of the person's own copy."""
+    from staff_support import enrolled_staff
+
+    from portal.staff.models import RecoveryCode
+    from portal.staff.totp import _new_recovery_codes, secret_of
+    account, web = enrolled_staff(app, member)
+    with app.test_request_context():
+        codes = _new_recovery_codes(Account.get_by_id(account.id))
+        secret = secret_of(Account.get_by_id(account.id))
+        stored = [bytes(Account.get_by_id(account.id).totp_secret)] + \
+            [r.code_hash.encode() for r in RecoveryCode.select()]
+    response = web.post("/account/export")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = exported(response)
+    everything = b"".join(archive.read(n) for n in archive.namelist())
+    assert b"admin@example.fi" in everything  # it is this person's export
+    for value in [secret.encode(), *(c.encode() for c in codes), *stored]:
+        assert value not in everything

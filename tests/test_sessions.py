@@ -316,3 +316,15 @@ def test_suspended_account_cannot_log_in_and_its_sessions_stop(web, member, app)
     assert web.get("/account").status_code == 303
     response = web.login()
     assert response.status_code == 422
+
+
+def test_logins_from_one_address_are_limited_whatever_account_they_try(make_app, smtp, member):
+    """AUTH-08 per IP: guessing across many accounts from one address is stopped too."""
+    app = make_app(env={"PORTAL_SMTP_URL": smtp.url}, LOGIN_LIMIT_PER_IP="3 per minute")
+    member()
+    web, elsewhere = Web(app), {"environ_base": {"REMOTE_ADDR": "127.0.0.2"}}
+    for name in ("anna", "bertta", "cecilia"):
+        assert web.post("/login", {"login": name, "password": "väärä salasana tässä"}).status_code == 422
+    assert web.post("/login", {"login": "maija@example.fi", "password": PASSWORD}).status_code == 429
+    assert Web(app).post("/login", {"login": "maija@example.fi", "password": PASSWORD}, **elsewhere
+                         ).status_code == 303

@@ -188,3 +188,28 @@ def test_role_changes_and_resets_are_guarded_and_end_sessions(app, member, mailb
         assert Account.get_by_id(moderator.id).role == "member"
         assert AuditEntry.select().where(AuditEntry.action == "role_changed").exists()
     assert mailbox.last_to("moderator@example.fi")
+
+
+def test_enrolling_an_authenticator_needs_a_fresh_password(app, web, member):
+    """SES-06: setting up two-step verification asks for the password again after 10 minutes."""
+    member(email="uusi@example.fi", role="admin")
+    web.login("uusi@example.fi", PASSWORD)
+    clock.travel(dt.timedelta(minutes=11))
+    response = web.get("/admin/2fa/enrol")
+    assert response.status_code in (302, 303) and "/account/confirm-password" in response.headers["Location"]
+    assert web.post("/account/confirm-password", {"password": PASSWORD, "next": "/admin/2fa/enrol"}
+                    ).headers["Location"] == "/admin/2fa/enrol"
+    assert "<svg" in web.get("/admin/2fa/enrol").get_data(as_text=True)
+
+
+def test_turning_two_step_verification_on_or_resetting_it_tells_the_staff_member(app, web, member, mailbox):
+    """AUTH-12: the enrolment and an admin's reset each send the person a notice."""
+    account = member(email="uusi@example.fi", role="moderator", language="en")
+    web.login("uusi@example.fi", PASSWORD)
+    page = web.get("/admin/2fa/enrol").get_data(as_text=True)
+    secret = re.search(r'<code class="secret" hx-disable>([A-Z2-7]+)</code>', page).group(1)
+    assert web.post("/admin/2fa/enrol", {"code": pyotp.TOTP(secret).at(clock.timestamp())}).status_code == 200
+    assert mailbox.last_to("uusi@example.fi")["Subject"] == "Two-step verification was turned on"
+    _, admin_web = enrolled_staff(app, member)
+    assert admin_web.post(f"/admin/staff/{account.id}/reset-2fa").status_code == 303
+    assert mailbox.last_to("uusi@example.fi")["Subject"] == "Two-step verification was reset"

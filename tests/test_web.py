@@ -150,3 +150,14 @@ def test_dev_mail_page_exists_only_in_development(make_app, tmp_path):
     assert test_app.test_client().get("/dev/mail/").status_code == 404
     dev_app = make_app(env={"PORTAL_ENV": "development"})
     assert dev_app.test_client().get("/dev/mail/").status_code == 200
+
+
+def test_the_only_cookie_is_the_strictly_necessary_session(web, member, app):
+    """DP-04: a visitor and a member get one cookie, the session, so no consent banner is needed."""
+    member()
+    responses = [web.get(path) for path in ("/", "/privacy", "/signup", "/subscribe/newsletter", "/login", "/shop")]
+    responses += [web.post("/language", {"lang": "en", "next": "/"}), web.login()]
+    responses += [web.get(path) for path in ("/account", "/account/consents", "/account/data")]
+    assert [r.status_code for r in responses] == [200] * 6 + [303, 303] + [200] * 3
+    names = {header.split("=", 1)[0] for r in responses for header in r.headers.getlist("Set-Cookie")}
+    assert names == {app.config["SESSION_COOKIE_NAME"]}
